@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { Empty } from './ack';
+import { CallEndReason, CallSummary, ChatText, MediaAccess, TransferTarget, sharedPushes } from './common';
+import {
+  AccessibilityNeed,
+  AwayReason,
+  CaseReference,
+  ChatMessage,
+  ClerkView,
+  Language,
+  LocalizedText,
+  PriorityReason,
+} from './domain';
+import { CallId, CaseTypeCode, QueueId, TicketId } from './ids';
+import { definePushes, defineRequests } from './rpc';
+
+export const SettableClerkState = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('available') }),
+  z.object({ state: z.literal('offline') }),
+  z.object({ state: z.literal('away'), reason: AwayReason.exclude(['no_answer', 'supervisor']) }),
+]);
+export type SettableClerkState = z.infer<typeof SettableClerkState>;
+
+export const OfferOutcome = z.enum(['resolved', 'needs_follow_up', 'referred', 'no_show', 'other']);
+export type OfferOutcome = z.infer<typeof OfferOutcome>;
+
+export const Offer = z.object({
+  ticketId: TicketId,
+  queue: QueueId,
+  caseType: CaseTypeCode,
+  caseTypeName: LocalizedText,
+  citizenFirstName: z.string(),
+  language: Language,
+  accessibility: z.array(AccessibilityNeed),
+  priority: PriorityReason,
+  enqueuedAt: z.number(),
+  deadline: z.number(),
+  transferNote: z.string().nullable(),
+});
+export type Offer = z.infer<typeof Offer>;
+
+export const clerkRequests = defineRequests({
+  'clerk:hello': { request: z.object({}).strict(), result: z.object({ clerk: ClerkView, offer: Offer.nullable(), call: CallSummary.nullable() }) },
+  'clerk:set-state': { request: SettableClerkState, result: z.object({ clerk: ClerkView }) },
+  'offer:accept': {
+    request: z.object({ ticketId: TicketId }),
+    result: z.object({ call: CallSummary, media: MediaAccess }),
+  },
+  'offer:decline': { request: z.object({ ticketId: TicketId }), result: Empty },
+  'chat:send': { request: z.object({ callId: CallId, text: ChatText }), result: z.object({ message: ChatMessage }) },
+  'call:note': { request: z.object({ callId: CallId, text: z.string().max(5000) }), result: Empty },
+  'case:open': { request: z.object({ callId: CallId }), result: z.object({ caseReference: CaseReference }) },
+  'call:transfer': {
+    request: z.object({ callId: CallId, target: TransferTarget, note: z.string().trim().max(1000).default('') }),
+    result: Empty,
+  },
+  'call:end': { request: z.object({ callId: CallId }), result: z.object({ wrapUpUntil: z.number() }) },
+  'wrapup:done': {
+    request: z.object({
+      outcome: OfferOutcome.optional(),
+      notes: z.string().max(5000).optional(),
+      /** Where to go after wrap-up; defaults to available. */
+      next: z.enum(['available', 'away', 'offline']).default('available'),
+    }),
+    result: z.object({ clerk: ClerkView }),
+  },
+});
+export type ClerkRequests = typeof clerkRequests;
+
+export const clerkPushes = definePushes({
+  ...sharedPushes,
+  'clerk:state-changed': ClerkView,
+  'offer:received': Offer,
+  'offer:withdrawn': z.object({ ticketId: TicketId, reason: z.enum(['timeout', 'cancelled', 'taken']) }),
+  'call:ended': z.object({ callId: CallId, reason: CallEndReason, wrapUpUntil: z.number() }),
+});
+export type ClerkPushes = typeof clerkPushes;

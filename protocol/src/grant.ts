@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { PeerId, RoomId } from './ids';
+import { Role } from './domain';
+
+/** Audience every media grant is minted for; the SFU refuses any other. */
+export const MEDIA_GRANT_AUDIENCE = 'ablak-sfu';
+export const MEDIA_GRANT_ISSUER = 'ablak-signaling';
+/** Longest life a media grant may have. */
+export const MEDIA_GRANT_MAX_TTL_SECONDS = 600;
+export const MEDIA_GRANT_ALGORITHM = 'HS256';
+
+/** The claims of a media grant (a JWT signed by signaling with the secret it shares with the SFU). */
+export const MediaGrantClaims = z
+  .object({
+    room: RoomId,
+    peer: PeerId,
+    name: z.string().min(1).max(80),
+    role: Role,
+    canPublish: z.boolean(),
+    canSubscribe: z.boolean(),
+    hidden: z.boolean(),
+  })
+  .refine((g) => !(g.hidden && g.canPublish), { message: 'a hidden peer cannot publish' });
+export type MediaGrantClaims = z.infer<typeof MediaGrantClaims>;
+
+/** Claims of the session tokens signaling issues to people (clerk, supervisor, citizen-with-ticket). */
+export const SessionClaims = z.object({
+  sub: z.string().min(1),
+  role: Role,
+  office: z.string().optional(),
+  /** Citizen tokens are bound to their ticket. */
+  ticket: z.string().optional(),
+  name: z.string().max(80),
+});
+export type SessionClaims = z.infer<typeof SessionClaims>;

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import {
+  AccessibilityNeed,
+  CaseType,
+  Language,
+  LocalizedText,
+  QueueDef,
+  Role,
+  Skill,
+  UiLanguage,
+} from './domain';
+import { CaseTypeCode, OfficeId, TicketId } from './ids';
+
+export const LoginRequest = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const StaffUser = z.object({
+  id: z.string(),
+  role: Role.exclude(['citizen']),
+  displayName: z.string(),
+  office: OfficeId,
+  skills: z.array(Skill),
+  languages: z.array(Language),
+});
+export type StaffUser = z.infer<typeof StaffUser>;
+
+export const LoginResponse = z.object({
+  token: z.string(),
+  refreshToken: z.string(),
+  expiresAt: z.number(),
+  user: StaffUser,
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const RefreshRequest = z.object({ refreshToken: z.string().min(10).max(4096) });
+export type RefreshRequest = z.infer<typeof RefreshRequest>;
+
+export const CaseTypeQuery = z.object({
+  q: z.string().max(100).optional(),
+  lang: UiLanguage.default('hu'),
+  category: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(2000).default(50),
+});
+export type CaseTypeQuery = z.infer<typeof CaseTypeQuery>;
+
+export const CaseTypeCategory = z.object({ id: z.string(), name: LocalizedText, count: z.number().int() });
+export type CaseTypeCategory = z.infer<typeof CaseTypeCategory>;
+
+export const CaseTypeList = z.object({
+  caseTypes: z.array(CaseType),
+  categories: z.array(CaseTypeCategory),
+  total: z.number().int(),
+});
+export type CaseTypeList = z.infer<typeof CaseTypeList>;
+
+export const QueueList = z.object({ queues: z.array(QueueDef) });
+export type QueueList = z.infer<typeof QueueList>;
+
+export const DisplayName = z.string().trim().min(1).max(60);
+
+export const CreateTicketRequest = z.object({
+  displayName: DisplayName,
+  caseType: CaseTypeCode,
+  language: Language.default('hu'),
+  accessibility: z.array(AccessibilityNeed).max(3).default([]),
+  /** Check-in with a booked appointment gives appointment priority. */
+  appointmentCode: z.string().trim().min(4).max(32).optional(),
+});
+export type CreateTicketRequest = z.infer<typeof CreateTicketRequest>;
+
+export const CreateTicketResponse = z.object({
+  ticketId: TicketId,
+  citizenToken: z.string(),
+  resumeSecret: z.string(),
+  expiresAt: z.number(),
+});
+export type CreateTicketResponse = z.infer<typeof CreateTicketResponse>;
+
+export const CreateAppointmentRequest = z.object({
+  caseType: CaseTypeCode,
+  displayName: DisplayName,
+  language: Language.default('hu'),
+  /** ISO 8601 start of the slot. */
+  slotStart: z.iso.datetime({ offset: true }),
+});
+export type CreateAppointmentRequest = z.infer<typeof CreateAppointmentRequest>;
+
+export const Appointment = z.object({
+  code: z.string(),
+  caseType: CaseTypeCode,
+  slotStart: z.string(),
+  joinUrl: z.string(),
+});
+export type Appointment = z.infer<typeof Appointment>;
+
+export const RatingRequest = z.object({
+  rating: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(1000).optional(),
+});
+export type RatingRequest = z.infer<typeof RatingRequest>;
+
+/** Limits of a shared document upload. */
+export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { Empty } from './ack';
+import { IceServer, Role } from './domain';
+import { PeerId } from './ids';
+import { definePushes, defineRequests } from './rpc';
+
+/*
+ * The SFU's /media namespace. mediasoup's own parameter objects (RTP capabilities, ICE and DTLS
+ * parameters, RTP parameters) cross the wire as loose objects: their shape is mediasoup's, and the
+ * worker validates them again. Sizes are bounded so a hostile client cannot send megabytes.
+ */
+const Loose = z.looseObject({});
+export const RtpCapabilities = z.looseObject({ codecs: z.array(Loose).max(64).optional() });
+export const RtpParameters = z.looseObject({ codecs: z.array(Loose).max(64) });
+export const DtlsParameters = z.looseObject({ fingerprints: z.array(Loose).min(1).max(8) });
+export const MediaKind = z.enum(['audio', 'video']);
+export const ProducerSource = z.enum(['mic', 'camera', 'screen']);
+export type ProducerSource = z.infer<typeof ProducerSource>;
+const MsId = z.string().min(1).max(64);
+
+export const TransportOptions = z.object({
+  id: MsId,
+  iceParameters: Loose,
+  iceCandidates: z.array(Loose),
+  dtlsParameters: Loose,
+  sctpParameters: Loose.optional(),
+});
+export type TransportOptions = z.infer<typeof TransportOptions>;
+
+export const RemoteProducer = z.object({
+  producerId: MsId,
+  peerId: PeerId,
+  peerName: z.string(),
+  role: Role,
+  kind: MediaKind,
+  source: ProducerSource,
+  paused: z.boolean(),
+});
+export type RemoteProducer = z.infer<typeof RemoteProducer>;
+
+export const RemotePeer = z.object({ peerId: PeerId, name: z.string(), role: Role });
+export type RemotePeer = z.infer<typeof RemotePeer>;
+
+export const ConsumerOptions = z.object({
+  id: MsId,
+  producerId: MsId,
+  kind: MediaKind,
+  rtpParameters: Loose,
+  peerId: PeerId,
+  source: ProducerSource,
+  producerPaused: z.boolean(),
+});
+export type ConsumerOptions = z.infer<typeof ConsumerOptions>;
+
+export const mediaRequests = defineRequests({
+  /** One round trip: router capabilities, both transports, peers and producers already in the room. */
+  'media:join': {
+    request: z.object({
+      /** The device's capabilities, if the client already knows them (lets `consume` skip a step). */
+      rtpCapabilities: RtpCapabilities.optional(),
+      createSendTransport: z.boolean().default(true),
+      createRecvTransport: z.boolean().default(true),
+      forceTcp: z.boolean().default(false),
+    }),
+    result: z.object({
+      routerRtpCapabilities: RtpCapabilities,
+      sendTransport: TransportOptions.nullable(),
+      recvTransport: TransportOptions.nullable(),
+      peers: z.array(RemotePeer),
+      producers: z.array(RemoteProducer),
+      iceServers: z.array(IceServer),
+    }),
+  },
+  'media:set-capabilities': { request: z.object({ rtpCapabilities: RtpCapabilities }), result: Empty },
+  'media:connect-transport': {
+    request: z.object({ transportId: MsId, dtlsParameters: DtlsParameters }),
+    result: Empty,
+  },
+  'media:produce': {
+    request: z.object({
+      transportId: MsId,
+      kind: MediaKind,
+      rtpParameters: RtpParameters,
+      source: ProducerSource,
+      paused: z.boolean().default(false),
+    }),
+    result: z.object({ producerId: MsId }),
+  },
+  /** Consumers start paused; the client resumes them once its track is wired up. */
+  'media:consume': {
+    request: z.object({ producerIds: z.array(MsId).min(1).max(16) }),
+    result: z.object({ consumers: z.array(ConsumerOptions) }),
+  },
+  'media:pause-producer': { request: z.object({ producerId: MsId }), result: Empty },
+  'media:resume-producer': { request: z.object({ producerId: MsId }), result: Empty },
+  'media:close-producer': { request: z.object({ producerId: MsId }), result: Empty },
+  'media:pause-consumer': { request: z.object({ consumerId: MsId }), result: Empty },
+  /** Resumes and asks the producer for a key frame. */
+  'media:resume-consumer': { request: z.object({ consumerIds: z.array(MsId).min(1).max(16) }), result: Empty },
+  'media:set-preferred-layers': {
+    request: z.object({
+      consumerId: MsId,
+      spatialLayer: z.number().int().min(0).max(2),
+      temporalLayer: z.number().int().min(0).max(2).optional(),
+    }),
+    result: Empty,
+  },
+  'media:restart-ice': {
+    request: z.object({ transportId: MsId }),
+    result: z.object({ iceParameters: Loose }),
+  },
+  'media:stats': {
+    request: z.object({}).strict(),
+    result: z.object({ transports: z.array(Loose), producers: z.array(Loose), consumers: z.array(Loose) }),
+  },
+  'media:leave': { request: z.object({}).strict(), result: Empty },
+});
+export type MediaRequests = typeof mediaRequests;
+
+export const mediaPushes = definePushes({
+  'media:peer-joined': RemotePeer,
+  'media:peer-left': z.object({ peerId: PeerId }),
+  'media:producer-added': RemoteProducer,
+  'media:producer-closed': z.object({ producerId: MsId }),
+  'media:producer-paused': z.object({ producerId: MsId, paused: z.boolean() }),
+  'media:consumer-closed': z.object({ consumerId: MsId, producerId: MsId }),
+  'media:consumer-layers-changed': z.object({
+    consumerId: MsId,
+    spatialLayer: z.number().int().nullable(),
+    temporalLayer: z.number().int().nullable(),
+  }),
+  /** The room moved (worker died) or the server asks for a clean re-join. */
+  'media:reconnect-required': z.object({ reason: z.string() }),
+  'media:room-closed': z.object({ reason: z.string() }),
+});
+export type MediaPushes = typeof mediaPushes;
