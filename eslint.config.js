@@ -23,12 +23,14 @@ export default tseslint.config(
   },
   {
     files: ['protocol/src/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$)(?!\\.)', message: 'protocol may import zod only.' }] }],
     },
   },
   {
     files: ['signaling/src/queue/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

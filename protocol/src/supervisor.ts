@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CallSummary, MediaAccess } from './common';
 import { AwayReason, ClerkState, ClerkView, Office, QueueDef, QueueStats } from './domain';
-import { CallId, ClerkId, OfficeId, QueueId } from './ids';
+import { CallId, ClerkId, OfficeId } from './ids';
 import { definePushes, defineRequests } from './rpc';
 
 export const BoardFilter = z.object({
