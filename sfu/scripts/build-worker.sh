@@ -5,11 +5,11 @@
 # downloads its subprojects; none of that is reachable here. Instead:
 #   - pnpm applies patches/mediasoup@<version>.patch (libsrtp2 API, KTLS-safe DTLS BIO, no wraps);
 #   - sfu/worker/* holds meson subprojects that wrap Debian's system libraries;
-#   - the worker is compiled once per (mediasoup version, patch, shims, this script) and kept in
+#   - the worker is compiled once per (mediasoup version, patch, shims, BWE choice) and kept in
 #     ${XDG_CACHE_HOME:-~/.cache}/ablak/mediasoup-worker/<key>/, so a fresh clone only copies it.
 # The binary is installed where mediasoup's Node layer looks by default
 # (node_modules/mediasoup/worker/out/Release/mediasoup-worker). MEDIASOUP_WORKER_BIN, if set to an
-# existing file, is used as is and nothing is built.
+# existing file, is used as is and nothing is built. `--print-key` prints the cache key and exits.
 set -euo pipefail
 
 SFU_DIR=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,13 +30,17 @@ grep -q "libsrtp2" "$MS_DIR/worker/include/RTC/SrtpSession.hpp" || {
 
 KEY=$( {
   echo "mediasoup=$MS_VERSION bwe=$BWE arch=$(uname -m)"
-  sha256sum "$PATCH_FILE" "$0" | cut -d' ' -f1
+  sha256sum "$PATCH_FILE" | cut -d' ' -f1
   (cd "$SFU_DIR/worker" && find . -type f | LC_ALL=C sort | xargs sha256sum)
 } | sha256sum | cut -c1-16)
 CACHE_ROOT=${XDG_CACHE_HOME:-$HOME/.cache}/ablak/mediasoup-worker
 CACHE_DIR=$CACHE_ROOT/$MS_VERSION-$KEY
 CACHED_BIN=$CACHE_DIR/mediasoup-worker
 TARGET=$MS_DIR/worker/out/Release/mediasoup-worker
+if [ "${1:-}" = "--print-key" ]; then
+  echo "$MS_VERSION-$KEY"
+  exit 0
+fi
 
 install_bin() {
   mkdir -p "$(dirname "$TARGET")"
