@@ -1,0 +1,105 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitcher, useClerkSocket, useSocketEvent, useSupervisorSocket, type SocketStatus } from '@ablak/ui';
+import { LoginPage } from './auth/LoginPage';
+import { sessionStore, useSession, type Session } from './auth/session';
+import { ClerkDesk } from './clerk/ClerkDesk';
+import { SupervisorBoard } from './supervisor/SupervisorBoard';
+
+/**
+ * The token a namespace socket connects with. It is kept across token refreshes (a refresh must not
+ * drop a live call's socket) and replaced only when the server refuses the old one or says it expired.
+ */
+function useSocketToken(session: Session): [string, () => void] {
+  const [token, setToken] = useState(session.token);
+  const renew = () => {
+    void (async () => {
+      if (sessionStore.current?.token === token) await sessionStore.refresh();
+      const fresh = sessionStore.current?.token;
+      if (fresh && fresh !== token) setToken(fresh);
+      else sessionStore.logout(true);
+    })();
+  };
+  return [token, renew];
+}
+
+function Shell({ session, status, wide, children }: { session: Session; status: SocketStatus; wide: boolean; children: ReactNode }) {
+  const { t } = useTranslation('console');
+  const online = status === 'connected';
+  return (
+    <div className={`console${wide ? ' console-wide' : ''}`}>
+      <a href="#main" className="ab-skip-link">
+        {t('app.skipToContent')}
+      </a>
+      <header className="topbar">
+        <h1>{session.user.role === 'supervisor' ? t('supervisor.heading') : t('clerk.heading')}</h1>
+        <p className={`conn ${online ? 'online' : 'offline'}`} role="status" data-testid="connection" data-status={status}>
+          {online ? t('app.connection.online') : t('app.connection.offline')}
+        </p>
+        <p className="who">{t('app.signedInAs', { name: session.user.displayName })}</p>
+        <LanguageSwitcher />
+        <button type="button" onClick={() => sessionStore.logout()}>
+          {t('app.signOut')}
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+function ClerkApp({ session }: { session: Session }) {
+  const [token, renew] = useSocketToken(session);
+  const { socket, status, error } = useClerkSocket({ token });
+  useSocketEvent(socket, 'session:expired', renew);
+  useEffect(() => {
+    if (status === 'refused' && error?.code === 'UNAUTHORIZED') renew();
+    // renew changes every render; only a new refusal should trigger it
+  }, [status, error]);
+  return (
+    <Shell session={session} status={status} wide={false}>
+      <ClerkDesk session={session} socket={socket} connected={status === 'connected'} />
+    </Shell>
+  );
+}
+
+function SupervisorApp({ session }: { session: Session }) {
+  const [token, renew] = useSocketToken(session);
+  const { socket, status, error } = useSupervisorSocket({ token });
+  useSocketEvent(socket, 'session:expired', renew);
+  useEffect(() => {
+    if (status === 'refused' && error?.code === 'UNAUTHORIZED') renew();
+    // renew changes every render; only a new refusal should trigger it
+  }, [status, error]);
+  return (
+    <Shell session={session} status={status} wide>
+      <SupervisorBoard socket={socket} connected={status === 'connected'} />
+    </Shell>
+  );
+}
+
+/** Signed out: the login page; signed in: the clerk desk or the supervisor board by role. */
+export function App() {
+  const session = useSession();
+  const { t } = useTranslation('console');
+  useEffect(() => {
+    document.title = t('app.title');
+  }, [t]);
+  if (!session) {
+    return (
+      <div className="console">
+        <header className="topbar">
+          <p className="brand">{t('app.title')}</p>
+          <LanguageSwitcher />
+        </header>
+        <LoginPage />
+      </div>
+    );
+  }
+  return session.user.role === 'supervisor' ? (
+    <SupervisorApp key={session.user.id} session={session} />
+  ) : (
+    <ClerkApp key={session.user.id} session={session} />
+  );
+}

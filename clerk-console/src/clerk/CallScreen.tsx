@@ -1,0 +1,129 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TransferTarget } from '@ablak/protocol';
+import { ChatPanel, ConnectionQuality, VideoTile, qualityOf } from '@ablak/ui';
+import { useCallMedia } from '../media/useCallMedia';
+import { clock, useNow } from '../time';
+import { DocumentsPanel } from './DocumentsPanel';
+import { TransferDialog } from './TransferDialog';
+import type { ActiveCall } from './useClerkDesk';
+
+interface Props {
+  call: ActiveCall;
+  selfName: string;
+  token: string;
+  localStream: MediaStream | null;
+  notes: string;
+  onNotes(text: string): void;
+  onSaveNote(text: string): Promise<void>;
+  onChat(text: string): Promise<void>;
+  onOpenCase(): Promise<void>;
+  onTransfer(target: TransferTarget, note: string): Promise<void>;
+  onEnd(): Promise<void>;
+}
+
+/** The call: citizen large, self small, controls, chat, documents, notes, case and transfer. */
+export function CallScreen(props: Props) {
+  const { call, selfName, token, localStream, notes, onNotes, onSaveNote, onChat, onOpenCase, onTransfer, onEnd } = props;
+  const { t } = useTranslation('console');
+  const now = useNow();
+  const media = useCallMedia(call.media, { publish: localStream });
+  const [transferOpen, setTransferOpen] = useState(false);
+  const [busy, setBusy] = useState<'case' | 'end' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const { summary } = call;
+  const citizen = media.remote.find((p) => p.role === 'citizen') ?? null;
+
+  const run = async (what: 'case' | 'end', action: () => Promise<void>) => {
+    setBusy(what);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(t('errors.generic', { message: err instanceof Error ? err.message : String(err) }));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  // Notes are saved on the server a moment after typing stops, so a reload keeps them.
+  const savedRef = useRef(notes);
+  useEffect(() => {
+    if (notes === savedRef.current) return;
+    const timer = setTimeout(() => {
+      savedRef.current = notes;
+      void onSaveNote(notes).catch(() => undefined);
+    }, 1_500);
+    return () => clearTimeout(timer);
+  }, [notes, onSaveNote]);
+
+  return (
+    <div className="call-layout" data-testid="call-screen">
+      <section className="call-stage" aria-labelledby="call-heading">
+        <h2 id="call-heading">{t('call.heading', { name: summary.citizenName })}</h2>
+        <p className="call-meta">
+          <span>{t('call.duration', { time: clock((now - summary.startedAt) / 1000) })}</span>
+          <span>{t('call.caseType', { name: summary.caseType })}</span>
+          <ConnectionQuality quality={qualityOf(media.figures)} figures={media.figures} />
+        </p>
+        <div className="videos">
+          <VideoTile
+            videoTrack={citizen?.screen ?? citizen?.video ?? null}
+            audioTrack={citizen?.audio ?? null}
+            label={summary.citizenName}
+            size="large"
+            testId="remote-video"
+            placeholder={<span>{t('call.waitingForCitizen')}</span>}
+          />
+          <VideoTile stream={localStream} videoTrack={media.screen ?? undefined} label={selfName} self size="small" testId="self-video" />
+        </div>
+        <div role="toolbar" aria-label={t('call.controls')} className="call-controls">
+          <button type="button" aria-pressed={!media.micOn} onClick={() => media.setMic(!media.micOn)}>
+            {media.micOn ? t('call.mute') : t('call.unmute')}
+          </button>
+          <button type="button" aria-pressed={!media.cameraOn} onClick={() => media.setCamera(!media.cameraOn)}>
+            {media.cameraOn ? t('call.cameraOff') : t('call.cameraOn')}
+          </button>
+          <button type="button" aria-pressed={media.sharing} onClick={() => void (media.sharing ? media.stopShare() : media.startShare())}>
+            {media.sharing ? t('call.stopShare') : t('call.shareScreen')}
+          </button>
+          <button type="button" onClick={() => setTransferOpen(true)}>
+            {t('call.transfer')}
+          </button>
+          <button type="button" className="danger" disabled={busy === 'end'} onClick={() => void run('end', onEnd)}>
+            {t('call.end')}
+          </button>
+        </div>
+        <p className="muted" data-testid="media-status" data-status={media.status}>
+          {t('call.mediaState', { state: media.status })}
+        </p>
+        {error && <p role="alert" className="form-error">{error}</p>}
+      </section>
+      <aside className="call-side" aria-label={t('call.heading', { name: summary.citizenName })}>
+        <section className="panel" aria-labelledby="case-heading">
+          <h2 id="case-heading">{t('call.caseReference')}</h2>
+          {summary.caseReference ? (
+            <p className="case-ref" data-testid="case-reference">
+              {summary.caseReference}
+            </p>
+          ) : (
+            <button type="button" className="primary" disabled={busy === 'case'} onClick={() => void run('case', onOpenCase)}>
+              {t('call.openCase')}
+            </button>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="notes-heading">
+          <h2 id="notes-heading">
+            <label htmlFor="call-notes">{t('call.notes')}</label>
+          </h2>
+          <textarea id="call-notes" rows={4} maxLength={5000} value={notes} onChange={(e) => onNotes(e.target.value)} />
+        </section>
+        <DocumentsPanel documents={call.documents} token={token} />
+        <ChatPanel messages={call.chat} selfRole="clerk" onSend={onChat} heading={t('call.chat')} />
+      </aside>
+      {transferOpen && (
+        <TransferDialog token={token} currentQueue={summary.queue} onTransfer={onTransfer} onClose={() => setTransferOpen(false)} />
+      )}
+    </div>
+  );
+}

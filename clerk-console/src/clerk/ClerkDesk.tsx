@@ -1,0 +1,105 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DeviceChoice } from '@ablak/ui';
+import type { ClerkSocket } from '@ablak/ui';
+import type { Session } from '../auth/session';
+import { deviceCheckDone, loadDeviceChoice, markDeviceCheckDone, saveDeviceChoice, useLocalMedia } from '../media/useLocalMedia';
+import { CallScreen } from './CallScreen';
+import { DeviceCheck } from './DeviceCheck';
+import { OfferCard } from './OfferCard';
+import { ShiftStats, StatePanel } from './StatePanel';
+import { useClerkDesk } from './useClerkDesk';
+import { WrapUp } from './WrapUp';
+
+interface Props {
+  session: Session;
+  socket: ClerkSocket | null;
+  connected: boolean;
+}
+
+/** The clerk's screen: device check once per shift, then idle / offer / call / wrap-up as the server says. */
+export function ClerkDesk({ session, socket, connected }: Props) {
+  const { t } = useTranslation('console');
+  const desk = useClerkDesk(socket, connected);
+  const [choice, setChoice] = useState<DeviceChoice>(loadDeviceChoice);
+  const [checked, setChecked] = useState(() => deviceCheckDone(session.user.id));
+  const [notes, setNotes] = useState('');
+  const { clerk, offer, call, ended } = desk;
+
+  const state = clerk?.state ?? 'offline';
+  const warm = checked && (state === 'available' || state === 'offered' || state === 'busy' || call !== null);
+  const local = useLocalMedia(warm, choice);
+
+  const callId = call?.summary.callId;
+  useEffect(() => {
+    if (callId) setNotes('');
+  }, [callId]);
+
+  const finishCheck = useCallback(
+    (next: DeviceChoice) => {
+      saveDeviceChoice(next);
+      markDeviceCheckDone(session.user.id);
+      setChoice(next);
+      setChecked(true);
+    },
+    [session.user.id],
+  );
+
+  if (!clerk) return <p role="status">{t('app.connection.offline')}</p>;
+
+  if (call) {
+    return (
+      <CallScreen
+        call={call}
+        selfName={session.user.displayName}
+        token={session.token}
+        localStream={local.stream}
+        notes={notes}
+        onNotes={setNotes}
+        onSaveNote={desk.saveNote}
+        onChat={desk.sendChat}
+        onOpenCase={desk.openCase}
+        onTransfer={desk.transfer}
+        onEnd={desk.endCall}
+      />
+    );
+  }
+
+  const inWrapUp = clerk.state === 'wrap_up' || ended !== null;
+  return (
+    <div className="desk-layout">
+      <div className="desk-main">
+        {offer && <OfferCard key={offer.ticketId} offer={offer} onAccept={desk.accept} onDecline={desk.decline} />}
+        {desk.withdrawn && !offer && (
+          <p role="status" className="notice" data-testid="offer-withdrawn">
+            {t(`offer.withdrawn.${desk.withdrawn.reason}`)}
+          </p>
+        )}
+        {inWrapUp ? (
+          <WrapUp
+            key={ended?.summary.callId ?? 'wrap'}
+            ended={ended}
+            until={ended?.wrapUpUntil ?? null}
+            initialNotes={notes}
+            onDone={desk.finishWrapUp}
+          />
+        ) : !checked ? (
+          <DeviceCheck name={session.user.displayName} initial={choice} onDone={finishCheck} />
+        ) : (
+          <section className="panel idle" aria-labelledby="idle-heading">
+            <h2 id="idle-heading">{t('clerk.heading')}</h2>
+            <p data-testid="idle-message">{clerk.state === 'available' ? t('clerk.waitingForCalls') : t('clerk.notAvailable')}</p>
+            <p className="muted">{local.stream ? t('clerk.mediaWarm') : t('clerk.mediaCold')}</p>
+            <button type="button" onClick={() => setChecked(false)}>
+              {t('device.recheck')}
+            </button>
+          </section>
+        )}
+      </div>
+      <div className="desk-side">
+        <StatePanel clerk={clerk} locked={clerk.state === 'offered' || clerk.state === 'busy' || inWrapUp} onSet={desk.setState} />
+        <ShiftStats clerk={clerk} />
+      </div>
+    </div>
+  );
+}

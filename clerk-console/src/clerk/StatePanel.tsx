@@ -1,0 +1,106 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ClerkView, SettableClerkState } from '@ablak/protocol';
+import { clock, useDuration, useNow } from '../time';
+
+type Choice = 'available' | 'break' | 'meeting' | 'admin' | 'offline';
+const CHOICES: readonly Choice[] = ['available', 'break', 'meeting', 'admin', 'offline'];
+
+function choiceOf(clerk: ClerkView): Choice | null {
+  if (clerk.state === 'available' || clerk.state === 'offline') return clerk.state;
+  if (clerk.state === 'away' && (clerk.awayReason === 'break' || clerk.awayReason === 'meeting' || clerk.awayReason === 'admin')) {
+    return clerk.awayReason;
+  }
+  return null;
+}
+
+function toSettable(choice: Choice): SettableClerkState {
+  return choice === 'available' || choice === 'offline' ? { state: choice } : { state: 'away', reason: choice };
+}
+
+interface Props {
+  clerk: ClerkView;
+  /** While offered, in a call or in wrap-up the state is the server's to move. */
+  locked: boolean;
+  onSet(state: SettableClerkState): Promise<void>;
+}
+
+/** The clerk's own state: what it is, since when, and a switcher (available / away with a reason / offline). */
+export function StatePanel({ clerk, locked, onSet }: Props) {
+  const { t } = useTranslation('console');
+  const now = useNow();
+  const [choice, setChoice] = useState<Choice>(choiceOf(clerk) ?? 'available');
+  const [error, setError] = useState<string | null>(null);
+  const serverChoice = choiceOf(clerk);
+  useEffect(() => {
+    if (serverChoice) setChoice(serverChoice);
+  }, [serverChoice]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await onSet(toSettable(choice));
+    } catch (err) {
+      setError(t('errors.generic', { message: err instanceof Error ? err.message : String(err) }));
+    }
+  };
+
+  const label = (c: Choice) => (c === 'available' || c === 'offline' ? t(`state.${c}`) : `${t('state.away')}: ${t(`awayReason.${c}`)}`);
+
+  return (
+    <section className="panel state-panel" aria-labelledby="state-heading">
+      <h2 id="state-heading">{t('clerk.stateHeading')}</h2>
+      <p className="state-now">
+        <span className={`state-badge state-${clerk.state}`} data-testid="clerk-state" data-state={clerk.state}>
+          {t(`state.${clerk.state}`)}
+          {clerk.awayReason ? ` – ${t(`awayReason.${clerk.awayReason}`)}` : ''}
+        </span>{' '}
+        <span className="muted">{t('clerk.timeInState', { time: clock((now - clerk.stateSince) / 1000) })}</span>
+      </p>
+      {clerk.state === 'away' && clerk.awayReason === 'no_answer' && (
+        <div className="notice warning" role="alert" data-testid="missed-offer">
+          <p>{t('clerk.missedOffer')}</p>
+          <button type="button" className="primary" onClick={() => void onSet({ state: 'available' })}>
+            {t('clerk.backToAvailable')}
+          </button>
+        </div>
+      )}
+      <form className="state-form" onSubmit={(e) => void submit(e)}>
+        <fieldset disabled={locked}>
+          <legend>{t('clerk.stateLabel')}</legend>
+          {CHOICES.map((c) => (
+            <label key={c} className="radio">
+              <input type="radio" name="clerk-state" value={c} checked={choice === c} onChange={() => setChoice(c)} />
+              {label(c)}
+            </label>
+          ))}
+          <button type="submit">{t('clerk.setState')}</button>
+        </fieldset>
+      </form>
+      {error && <p role="alert" className="form-error">{error}</p>}
+    </section>
+  );
+}
+
+/** Today's calls and average handle time. */
+export function ShiftStats({ clerk }: { clerk: ClerkView }) {
+  const { t } = useTranslation('console');
+  const duration = useDuration();
+  const aht = clerk.callsToday > 0 ? clerk.talkSecondsToday / clerk.callsToday : null;
+  return (
+    <section className="panel" aria-labelledby="stats-heading">
+      <h2 id="stats-heading">{t('clerk.statsHeading')}</h2>
+      <dl className="figures">
+        <div>
+          <dt>{t('clerk.callsToday')}</dt>
+          <dd data-testid="calls-today">{clerk.callsToday}</dd>
+        </div>
+        <div>
+          <dt>{t('clerk.averageHandle')}</dt>
+          <dd>{duration(aht)}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,203 @@
+import { useCallback, useEffect, useState } from 'react';
+import type {
+  CallEndReason,
+  CallSummary,
+  ChatMessage,
+  ClerkView,
+  MediaAccess,
+  Offer,
+  OfferOutcome,
+  SettableClerkState,
+  SharedDocument,
+  TransferTarget,
+} from '@ablak/protocol';
+import { request, useSocketEvent, type ClerkSocket } from '@ablak/ui';
+
+export interface ActiveCall {
+  summary: CallSummary;
+  /** Set once accepted in this tab; after a reload the media grant is gone and the call shows without media. */
+  media: MediaAccess | null;
+  chat: ChatMessage[];
+  documents: SharedDocument[];
+}
+
+export interface EndedCall {
+  summary: CallSummary;
+  reason: CallEndReason;
+  wrapUpUntil: number;
+}
+
+export interface WithdrawnOffer {
+  offer: Offer;
+  reason: 'timeout' | 'cancelled' | 'taken';
+}
+
+export interface ClerkDesk {
+  clerk: ClerkView | null;
+  offer: Offer | null;
+  withdrawn: WithdrawnOffer | null;
+  call: ActiveCall | null;
+  ended: EndedCall | null;
+  setState(state: SettableClerkState): Promise<void>;
+  accept(): Promise<void>;
+  decline(): Promise<void>;
+  sendChat(text: string): Promise<void>;
+  saveNote(text: string): Promise<void>;
+  openCase(): Promise<void>;
+  transfer(target: TransferTarget, note: string): Promise<void>;
+  endCall(): Promise<void>;
+  finishWrapUp(outcome: OfferOutcome | undefined, notes: string, next: 'available' | 'away'): Promise<void>;
+}
+
+/**
+ * The clerk's desk as the server tells it: a `clerk:hello` snapshot on every (re)connect, then pushes.
+ * Requests go through here so the local picture changes only with the server's answer.
+ */
+export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): ClerkDesk {
+  const [clerk, setClerk] = useState<ClerkView | null>(null);
+  const [offer, setOffer] = useState<Offer | null>(null);
+  const [withdrawn, setWithdrawn] = useState<WithdrawnOffer | null>(null);
+  const [call, setCall] = useState<ActiveCall | null>(null);
+  const [ended, setEnded] = useState<EndedCall | null>(null);
+
+  useEffect(() => {
+    if (!socket || !connected) return;
+    let cancelled = false;
+    void request(socket, 'clerk:hello', {}).then((hello) => {
+      if (cancelled) return;
+      setClerk(hello.clerk);
+      setOffer(hello.offer);
+      setCall((prev) =>
+        hello.call
+          ? prev && prev.summary.callId === hello.call.callId
+            ? { ...prev, summary: hello.call }
+            : { summary: hello.call, media: null, chat: [], documents: [] }
+          : null,
+      );
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [socket, connected]);
+
+  useSocketEvent(socket, 'clerk:state-changed', (view) => {
+    setClerk(view);
+    if (view.state === 'available' || view.state === 'offline') setEnded(null);
+  });
+  useSocketEvent(socket, 'offer:received', (next) => {
+    setWithdrawn(null);
+    setOffer(next);
+  });
+  useSocketEvent(socket, 'offer:withdrawn', ({ ticketId, reason }) => {
+    setOffer((current) => {
+      if (current && current.ticketId === ticketId) {
+        setWithdrawn({ offer: current, reason });
+        return null;
+      }
+      return current;
+    });
+  });
+  useSocketEvent(socket, 'call:ended', ({ callId, reason, wrapUpUntil }) => {
+    setCall((current) => {
+      if (current && current.summary.callId === callId) {
+        setEnded({ summary: current.summary, reason, wrapUpUntil });
+        return null;
+      }
+      return current;
+    });
+  });
+  useSocketEvent(socket, 'chat:received', (message) => {
+    setCall((current) =>
+      current && current.summary.callId === message.callId && !current.chat.some((m) => m.id === message.id)
+        ? { ...current, chat: [...current.chat, message] }
+        : current,
+    );
+  });
+  useSocketEvent(socket, 'document:shared', (doc) => {
+    setCall((current) =>
+      current && current.summary.callId === doc.callId && !current.documents.some((d) => d.id === doc.id)
+        ? { ...current, documents: [...current.documents, doc] }
+        : current,
+    );
+  });
+
+  const need = useCallback((): ClerkSocket => {
+    if (!socket) throw new Error('not connected');
+    return socket;
+  }, [socket]);
+
+  const setState = useCallback(
+    async (state: SettableClerkState) => {
+      const result = await request(need(), 'clerk:set-state', state);
+      setClerk(result.clerk);
+      setWithdrawn(null);
+    },
+    [need],
+  );
+
+  const accept = useCallback(async () => {
+    if (!offer) return;
+    const result = await request(need(), 'offer:accept', { ticketId: offer.ticketId });
+    setOffer(null);
+    setWithdrawn(null);
+    setEnded(null);
+    setCall({ summary: result.call, media: result.media, chat: [], documents: [] });
+  }, [need, offer]);
+
+  const decline = useCallback(async () => {
+    if (!offer) return;
+    await request(need(), 'offer:decline', { ticketId: offer.ticketId });
+    setOffer(null);
+  }, [need, offer]);
+
+  const callId = call?.summary.callId;
+  const sendChat = useCallback(
+    async (text: string) => {
+      if (!callId) return;
+      const { message } = await request(need(), 'chat:send', { callId, text });
+      setCall((current) =>
+        current && !current.chat.some((m) => m.id === message.id) ? { ...current, chat: [...current.chat, message] } : current,
+      );
+    },
+    [need, callId],
+  );
+
+  const saveNote = useCallback(
+    async (text: string) => {
+      if (callId) await request(need(), 'call:note', { callId, text });
+    },
+    [need, callId],
+  );
+
+  const openCase = useCallback(async () => {
+    if (!callId) return;
+    const { caseReference } = await request(need(), 'case:open', { callId });
+    setCall((current) => (current ? { ...current, summary: { ...current.summary, caseReference } } : current));
+  }, [need, callId]);
+
+  const transfer = useCallback(
+    async (target: TransferTarget, note: string) => {
+      if (!callId) return;
+      await request(need(), 'call:transfer', { callId, target, note });
+    },
+    [need, callId],
+  );
+
+  const endCall = useCallback(async () => {
+    if (!call) return;
+    const { wrapUpUntil } = await request(need(), 'call:end', { callId: call.summary.callId });
+    setEnded({ summary: call.summary, reason: 'clerk_ended', wrapUpUntil });
+    setCall(null);
+  }, [need, call]);
+
+  const finishWrapUp = useCallback(
+    async (outcome: OfferOutcome | undefined, notes: string, next: 'available' | 'away') => {
+      const result = await request(need(), 'wrapup:done', { outcome, notes: notes || undefined, next });
+      setClerk(result.clerk);
+      setEnded(null);
+    },
+    [need],
+  );
+
+  return { clerk, offer, withdrawn, call, ended, setState, accept, decline, sendChat, saveNote, openCase, transfer, endCall, finishWrapUp };
+}
