@@ -1,0 +1,69 @@
+import jwt from 'jsonwebtoken';
+import {
+  AblakError,
+  MEDIA_GRANT_ALGORITHM,
+  MEDIA_GRANT_AUDIENCE,
+  MEDIA_GRANT_ISSUER,
+  MEDIA_GRANT_MAX_TTL_SECONDS,
+  MediaGrantClaims,
+  type RoomId,
+} from '@ablak/protocol';
+
+/** Clock skew tolerated between signaling (which signs) and the SFU (which verifies). */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface VerifyGrantOptions {
+  secret: string;
+  /** When the client names the room it expects, a grant for any other room is refused. */
+  room?: RoomId | undefined;
+  /** Seconds since the epoch; defaults to the clock. */
+  now?: number;
+}
+
+/**
+ * Verifies a media grant: HS256 only, our audience and issuer, an `exp` no further than
+ * MEDIA_GRANT_MAX_TTL_SECONDS from its `iat` (or from now), and claims that parse. Throws
+ * `AblakError('GRANT_INVALID')` with a message that never echoes the token.
+ */
+export function verifyMediaGrant(token: string, options: VerifyGrantOptions): MediaGrantClaims {
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  let payload: string | jwt.JwtPayload;
+  try {
+    payload = jwt.verify(token, options.secret, {
+      algorithms: [MEDIA_GRANT_ALGORITHM],
+      audience: MEDIA_GRANT_AUDIENCE,
+      issuer: MEDIA_GRANT_ISSUER,
+      clockTimestamp: now,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    });
+  } catch (error) {
+    const reason = error instanceof jwt.TokenExpiredError ? 'expired' : error instanceof Error ? error.message : 'invalid';
+    throw new AblakError('GRANT_INVALID', `media grant refused: ${reason}`);
+  }
+  if (typeof payload === 'string') throw new AblakError('GRANT_INVALID', 'media grant refused: not a JSON payload');
+  if (typeof payload.exp !== 'number') throw new AblakError('GRANT_INVALID', 'media grant refused: no expiry');
+  const issuedAt = typeof payload.iat === 'number' ? payload.iat : now;
+  if (payload.exp - Math.min(issuedAt, now) > MEDIA_GRANT_MAX_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+    throw new AblakError('GRANT_INVALID', `media grant refused: lives longer than ${MEDIA_GRANT_MAX_TTL_SECONDS} s`);
+  }
+  const claims = MediaGrantClaims.safeParse(payload);
+  if (!claims.success) throw new AblakError('GRANT_INVALID', 'media grant refused: malformed claims');
+  if (options.room !== undefined && claims.data.room !== options.room) {
+    throw new AblakError('GRANT_INVALID', 'media grant refused: grant is for another room');
+  }
+  return claims.data;
+}
+
+/**
+ * Signs a media grant (what signaling does for each call; also used by tests and benchmarks).
+ * `ttlSeconds` is capped at MEDIA_GRANT_MAX_TTL_SECONDS.
+ */
+export function signMediaGrant(claims: MediaGrantClaims, secret: string, ttlSeconds = MEDIA_GRANT_MAX_TTL_SECONDS): string {
+  const ttl = Math.max(1, Math.min(ttlSeconds, MEDIA_GRANT_MAX_TTL_SECONDS));
+  return jwt.sign({ ...claims }, secret, {
+    algorithm: MEDIA_GRANT_ALGORITHM,
+    audience: MEDIA_GRANT_AUDIENCE,
+    issuer: MEDIA_GRANT_ISSUER,
+    expiresIn: ttl,
+  });
+}

@@ -1,0 +1,190 @@
+import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
+import type { Namespace, Server, Socket } from 'socket.io';
+import {
+  AblakError,
+  HandshakeAuth,
+  PROTOCOL_VERSION,
+  RoomId,
+  type AppErrorPayload,
+  type ErrorCode,
+  type IceServer,
+  type MediaGrantClaims,
+} from '@ablak/protocol';
+import { defineHandler, dispatch, type MediaHandler } from './handler';
+import { verifyMediaGrant } from './grant';
+import { Peer, type PushFn } from './peer';
+import { TokenBucket } from './rate-limit';
+import type { Room } from './room';
+
+export const MEDIA_NAMESPACE = '/media';
+
+/** What the namespace needs from its node; it never sees the worker pool. */
+export interface MediaNamespaceDeps {
+  readonly logger: Logger;
+  readonly grantSecret: string;
+  readonly rateLimit: { readonly burst: number; readonly perSecond: number };
+  readonly draining: () => boolean;
+  /** The room, opened on the least-loaded worker when it does not exist yet. */
+  readonly openRoom: (id: RoomId) => Promise<Room>;
+  readonly iceServers: (peer: string) => IceServer[];
+  readonly onPeer: (peer: Peer) => void;
+  readonly onResult?: (event: string, code: string) => void;
+}
+
+/** Consecutive refused requests after which a flooding socket is disconnected. */
+const FLOOD_DISCONNECT_AFTER = 200;
+
+function connectError(code: ErrorCode, message: string): Error & { data: AppErrorPayload } {
+  return Object.assign(new Error(message), { data: { code, message } });
+}
+
+/** Registers `/media` on `io`: handshake with a media grant, then one handler per request. */
+export function attachMediaNamespace(io: Server, deps: MediaNamespaceDeps): Namespace {
+  const ns = io.of(MEDIA_NAMESPACE);
+  const logger = deps.logger.child({ module: 'media-namespace' });
+  ns.use((socket, next) => {
+    const auth = HandshakeAuth.safeParse(socket.handshake.auth);
+    if (!auth.success) return next(connectError('UNAUTHORIZED', 'a media grant is required'));
+    if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
+      return next(connectError('PROTOCOL_VERSION', `this SFU speaks protocol ${PROTOCOL_VERSION}`));
+    }
+    if (deps.draining()) return next(connectError('UNAVAILABLE', 'this SFU node is draining'));
+    const roomQuery = socket.handshake.query['room'];
+    const room = typeof roomQuery === 'string' ? RoomId.safeParse(roomQuery) : undefined;
+    if (room && !room.success) return next(connectError('BAD_REQUEST', 'malformed room'));
+    try {
+      const claims = verifyMediaGrant(auth.data.token, { secret: deps.grantSecret, room: room?.data });
+      (socket.data as { claims?: MediaGrantClaims }).claims = claims;
+      next();
+    } catch (error) {
+      const message = error instanceof AblakError ? error.message : 'media grant refused';
+      logger.info({ reason: message }, 'handshake refused');
+      next(connectError('GRANT_INVALID', message));
+    }
+  });
+  ns.on('connection', (socket) => onConnection(socket, deps, logger));
+  return ns;
+}
+
+function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Logger): void {
+  const claims = (socket.data as { claims: MediaGrantClaims }).claims;
+  const logger = parentLogger.child({ room: claims.room, peer: claims.peer, socket: socket.id });
+  const push: PushFn = (event, payload) => {
+    socket.emit(event, payload);
+  };
+  const peer = new Peer(claims, push, logger);
+  let room: Room | undefined;
+  deps.onPeer(peer);
+  peer.once('close', () => {
+    if (socket.connected) socket.disconnect(true);
+  });
+  socket.on('disconnect', (reason) => {
+    logger.debug({ reason }, 'media socket disconnected');
+    peer.close();
+  });
+
+  const joined = (): Room => {
+    if (!room || room.closed || room.peer(peer.id) !== peer) throw new AblakError('CONFLICT', 'join the room first');
+    return room;
+  };
+
+  const handlers: MediaHandler[] = [
+    defineHandler('media:join', async (req) => {
+      let target = await deps.openRoom(claims.room);
+      const previous = target.peer(peer.id);
+      if (previous && previous !== peer) {
+        // Same grant from a new socket (reload, network switch): the newer connection wins.
+        previous.logger.info('replaced by a newer connection');
+        previous.close();
+        target = await deps.openRoom(claims.room); // the room closed if the old peer was alone in it
+      }
+      room = target;
+      return target.join(
+        peer,
+        { ...req, rtpCapabilities: req.rtpCapabilities as types.RtpCapabilities | undefined },
+        deps.iceServers(peer.id),
+      );
+    }),
+    defineHandler('media:set-capabilities', async (req) => {
+      joined();
+      peer.rtpCapabilities = req.rtpCapabilities as types.RtpCapabilities;
+      return {};
+    }),
+    defineHandler('media:connect-transport', async (req) => {
+      joined();
+      await peer.connectTransport(req.transportId, req.dtlsParameters as unknown as types.DtlsParameters);
+      return {};
+    }),
+    defineHandler('media:produce', async (req) => {
+      joined();
+      const producerId = await peer.produce({ ...req, rtpParameters: req.rtpParameters as unknown as types.RtpParameters });
+      return { producerId };
+    }),
+    defineHandler('media:consume', async (req) => ({ consumers: await joined().consume(peer, req.producerIds) })),
+    defineHandler('media:pause-producer', async (req) => {
+      joined();
+      await peer.setProducerPaused(req.producerId, true);
+      return {};
+    }),
+    defineHandler('media:resume-producer', async (req) => {
+      joined();
+      await peer.setProducerPaused(req.producerId, false);
+      return {};
+    }),
+    defineHandler('media:close-producer', async (req) => {
+      joined();
+      peer.closeProducer(req.producerId);
+      return {};
+    }),
+    defineHandler('media:pause-consumer', async (req) => {
+      joined();
+      await peer.pauseConsumer(req.consumerId);
+      return {};
+    }),
+    defineHandler('media:resume-consumer', async (req) => {
+      joined();
+      await peer.resumeConsumers(req.consumerIds);
+      return {};
+    }),
+    defineHandler('media:set-preferred-layers', async (req) => {
+      joined();
+      await peer.setPreferredLayers(req.consumerId, req.spatialLayer, req.temporalLayer);
+      return {};
+    }),
+    defineHandler('media:restart-ice', async (req) => {
+      joined();
+      return { iceParameters: await peer.restartIce(req.transportId) };
+    }),
+    defineHandler('media:stats', async () => {
+      joined();
+      const stats = await peer.stats();
+      return stats as { transports: Record<string, unknown>[]; producers: Record<string, unknown>[]; consumers: Record<string, unknown>[] };
+    }),
+    defineHandler('media:leave', async () => {
+      // Closing after the ack is written: closing the peer disconnects the socket.
+      setImmediate(() => peer.close());
+      return {};
+    }),
+  ];
+
+  const bucket = new TokenBucket(deps.rateLimit.burst, deps.rateLimit.perSecond);
+  let refusedInARow = 0;
+  const admit = () => {
+    if (bucket.take()) {
+      refusedInARow = 0;
+      return true;
+    }
+    if (++refusedInARow === FLOOD_DISCONNECT_AFTER) {
+      logger.warn('flooding socket disconnected');
+      setImmediate(() => socket.disconnect(true));
+    }
+    return false;
+  };
+  for (const handler of handlers) {
+    socket.on(handler.event, (...args: unknown[]) => {
+      void dispatch(handler, args, { logger, admit, onResult: deps.onResult });
+    });
+  }
+  logger.debug({ role: claims.role, hidden: claims.hidden }, 'media socket connected');
+}

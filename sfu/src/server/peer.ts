@@ -1,0 +1,297 @@
+import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import {
+  AblakError,
+  type ConsumerOptions,
+  type MediaGrantClaims,
+  type MediaPushes,
+  type PeerId,
+  type ProducerSource,
+  type TransportOptions,
+} from '@ablak/protocol';
+import { TypedEmitter } from './emitter';
+
+/** How a peer talks to its own browser, without knowing about sockets. */
+export type PushFn = <K extends keyof MediaPushes & string>(event: K, payload: z.input<MediaPushes[K]>) => void;
+
+export interface TransportSettings {
+  readonly forceTcp: boolean;
+  readonly enableTcp: boolean;
+  readonly maxIncomingBitrate: number;
+  readonly maxOutgoingBitrate: number;
+  readonly initialOutgoingBitrate: number;
+}
+
+export interface PeerProducer {
+  readonly producer: types.Producer;
+  readonly source: ProducerSource;
+}
+
+/** Events a Peer raises for whoever holds it (the Room): the peer never knows its room. */
+export type PeerEvents = {
+  'producer-added': [PeerProducer];
+  'producer-closed': [producerId: string];
+  'producer-paused': [producerId: string, paused: boolean];
+  close: [];
+};
+
+const MAX_PRODUCERS = 4;
+const MAX_CONSUMERS = 64;
+
+/**
+ * One browser in one room: owns its transports, producers and consumers, and checks every request
+ * against its grant and against what it owns.
+ */
+export class Peer extends TypedEmitter<PeerEvents> {
+  readonly id: PeerId;
+  rtpCapabilities: types.RtpCapabilities | undefined;
+  private sendTransport: types.WebRtcTransport | undefined;
+  private recvTransport: types.WebRtcTransport | undefined;
+  private readonly producers = new Map<string, PeerProducer>();
+  private readonly consumers = new Map<string, types.Consumer>();
+  private closedFlag = false;
+
+  constructor(
+    readonly claims: MediaGrantClaims,
+    private readonly push: PushFn,
+    readonly logger: Logger,
+  ) {
+    super();
+    this.id = claims.peer;
+    this.onListenerError = (event, error) => logger.error({ event, err: error }, 'peer listener failed');
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+  get hidden(): boolean {
+    return this.claims.hidden;
+  }
+  get canPublish(): boolean {
+    return this.claims.canPublish && !this.claims.hidden;
+  }
+  get producerList(): PeerProducer[] {
+    return [...this.producers.values()];
+  }
+  get consumerCount(): number {
+    return this.consumers.size;
+  }
+  notify: PushFn = (event, payload) => {
+    if (!this.closedFlag) this.push(event, payload);
+  };
+
+  /** Opens the transports the grant allows (closing any from an earlier join). */
+  async openTransports(
+    router: types.Router,
+    webRtcServer: types.WebRtcServer,
+    want: { send: boolean; recv: boolean },
+    settings: TransportSettings,
+  ): Promise<{ send: TransportOptions | null; recv: TransportOptions | null }> {
+    this.resetMedia();
+    const open = async (direction: 'send' | 'recv') => {
+      const transport = await router.createWebRtcTransport({
+        webRtcServer,
+        enableUdp: !settings.forceTcp,
+        enableTcp: settings.enableTcp || settings.forceTcp,
+        preferUdp: !settings.forceTcp,
+        initialAvailableOutgoingBitrate: settings.initialOutgoingBitrate,
+        appData: { peer: this.id, direction },
+      });
+      transport.on('dtlsstatechange', (state) => {
+        if (state === 'failed' || state === 'closed') this.logger.warn({ transport: transport.id, direction, state }, 'dtls state');
+      });
+      transport.on('icestatechange', (state) => this.logger.debug({ transport: transport.id, direction, state }, 'ice state'));
+      transport.observer.once('close', () => {
+        if (this.sendTransport === transport) this.sendTransport = undefined;
+        if (this.recvTransport === transport) this.recvTransport = undefined;
+      });
+      if (direction === 'send') await transport.setMaxIncomingBitrate(settings.maxIncomingBitrate);
+      else await transport.setMaxOutgoingBitrate(settings.maxOutgoingBitrate);
+      return transport;
+    };
+    if (want.send && this.canPublish) this.sendTransport = await open('send');
+    if (want.recv && this.claims.canSubscribe) this.recvTransport = await open('recv');
+    return { send: describe(this.sendTransport), recv: describe(this.recvTransport) };
+  }
+
+  async connectTransport(transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    const transport = this.transport(transportId);
+    await clientInput(() => transport.connect({ dtlsParameters }), 'DTLS parameters');
+  }
+
+  async restartIce(transportId: string): Promise<types.IceParameters> {
+    return this.transport(transportId).restartIce();
+  }
+
+  async produce(request: {
+    transportId: string;
+    kind: types.MediaKind;
+    rtpParameters: types.RtpParameters;
+    source: ProducerSource;
+    paused: boolean;
+  }): Promise<string> {
+    if (!this.canPublish) throw new AblakError('FORBIDDEN', 'this grant may not publish');
+    const transport = this.transport(request.transportId);
+    if (transport !== this.sendTransport) throw new AblakError('TRANSPORT_NOT_FOUND', 'not your send transport');
+    if ((request.source === 'mic') !== (request.kind === 'audio')) throw new AblakError('BAD_REQUEST', 'source does not match kind');
+    if (this.producerList.some((p) => p.source === request.source)) {
+      throw new AblakError('CONFLICT', `a ${request.source} producer already exists; close it or replace its track`);
+    }
+    if (this.producers.size >= MAX_PRODUCERS) throw new AblakError('CONFLICT', 'too many producers');
+    const producer = await clientInput(
+      () =>
+        transport.produce({
+          kind: request.kind,
+          rtpParameters: request.rtpParameters,
+          paused: request.paused,
+          appData: { peer: this.id, source: request.source },
+        }),
+      'RTP parameters',
+    );
+    const entry: PeerProducer = { producer, source: request.source };
+    this.producers.set(producer.id, entry);
+    producer.observer.once('close', () => {
+      if (this.producers.delete(producer.id)) this.safeEmit('producer-closed', producer.id);
+    });
+    this.safeEmit('producer-added', entry);
+    return producer.id;
+  }
+
+  async setProducerPaused(producerId: string, paused: boolean): Promise<void> {
+    const { producer } = this.producer(producerId);
+    if (paused) await producer.pause();
+    else await producer.resume();
+    this.safeEmit('producer-paused', producerId, paused);
+  }
+
+  closeProducer(producerId: string): void {
+    this.producer(producerId).producer.close();
+  }
+
+  /** Creates a paused consumer of another peer's producer on this peer's receive transport. */
+  async consume(router: types.Router, remote: PeerProducer & { peerId: PeerId }): Promise<ConsumerOptions> {
+    if (!this.claims.canSubscribe) throw new AblakError('FORBIDDEN', 'this grant may not subscribe');
+    const transport = this.recvTransport;
+    if (!transport) throw new AblakError('TRANSPORT_NOT_FOUND', 'no receive transport: join first');
+    const caps = this.rtpCapabilities;
+    if (!caps) throw new AblakError('CANNOT_CONSUME', 'send your RTP capabilities first');
+    if (this.consumers.size >= MAX_CONSUMERS) throw new AblakError('CONFLICT', 'too many consumers');
+    if (!router.canConsume({ producerId: remote.producer.id, rtpCapabilities: caps })) {
+      throw new AblakError('CANNOT_CONSUME', 'your device cannot receive this producer');
+    }
+    const consumer = await transport.consume({
+      producerId: remote.producer.id,
+      rtpCapabilities: caps,
+      paused: true,
+      appData: { peer: this.id, from: remote.peerId, source: remote.source },
+    });
+    this.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => this.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => this.notify('media:consumer-closed', { consumerId: consumer.id, producerId: consumer.producerId }));
+    consumer.on('layerschange', (layers) =>
+      this.notify('media:consumer-layers-changed', {
+        consumerId: consumer.id,
+        spatialLayer: layers?.spatialLayer ?? null,
+        temporalLayer: layers?.temporalLayer ?? null,
+      }),
+    );
+    return {
+      id: consumer.id,
+      producerId: remote.producer.id,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+      peerId: remote.peerId,
+      source: remote.source,
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
+  closeConsumer(consumerId: string): void {
+    this.consumers.get(consumerId)?.close();
+  }
+
+  async pauseConsumer(consumerId: string): Promise<void> {
+    await this.consumer(consumerId).pause();
+  }
+
+  async resumeConsumers(consumerIds: readonly string[]): Promise<void> {
+    const consumers = consumerIds.map((id) => this.consumer(id));
+    for (const consumer of consumers) {
+      await consumer.resume();
+      if (consumer.kind === 'video') await consumer.requestKeyFrame();
+    }
+  }
+
+  async setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer: number | undefined): Promise<void> {
+    const consumer = this.consumer(consumerId);
+    await consumer.setPreferredLayers(temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer });
+  }
+
+  async stats(): Promise<{ transports: object[]; producers: object[]; consumers: object[] }> {
+    const transports = [this.sendTransport, this.recvTransport].filter((t) => t !== undefined);
+    return {
+      transports: (await Promise.all(transports.map((t) => t.getStats()))).flat(),
+      producers: (await Promise.all(this.producerList.map(async (p) => ({ id: p.producer.id, source: p.source, stats: await p.producer.getStats() })))),
+      consumers: await Promise.all([...this.consumers.values()].map(async (c) => ({ id: c.id, stats: await c.getStats() }))),
+    };
+  }
+
+  /** Drops every transport (and with them producers and consumers); the peer stays in its room. */
+  resetMedia(): void {
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = undefined;
+    this.recvTransport = undefined;
+    for (const { producer } of [...this.producers.values()]) producer.close();
+    this.producers.clear();
+    this.consumers.clear();
+  }
+
+  close(): void {
+    if (this.closedFlag) return;
+    this.resetMedia();
+    this.closedFlag = true;
+    this.safeEmit('close');
+    this.removeAllListeners();
+  }
+
+  private transport(transportId: string): types.WebRtcTransport {
+    const transport = [this.sendTransport, this.recvTransport].find((t) => t?.id === transportId);
+    if (!transport || transport.closed) throw new AblakError('TRANSPORT_NOT_FOUND', 'no such transport of yours');
+    return transport;
+  }
+
+  private producer(producerId: string): PeerProducer {
+    const entry = this.producers.get(producerId);
+    if (!entry) throw new AblakError('PRODUCER_NOT_FOUND', 'no such producer of yours');
+    return entry;
+  }
+
+  private consumer(consumerId: string): types.Consumer {
+    const consumer = this.consumers.get(consumerId);
+    if (!consumer) throw new AblakError('CONSUMER_NOT_FOUND', 'no such consumer of yours');
+    return consumer;
+  }
+}
+
+function describe(transport: types.WebRtcTransport | undefined): TransportOptions | null {
+  if (!transport) return null;
+  return {
+    id: transport.id,
+    iceParameters: transport.iceParameters,
+    iceCandidates: transport.iceCandidates,
+    dtlsParameters: transport.dtlsParameters,
+  };
+}
+
+/** mediasoup rejects bad client-supplied parameters with TypeError or a worker error: that is the client's fault. */
+async function clientInput<T>(fn: () => Promise<T>, what: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof AblakError) throw error;
+    const detail = error instanceof Error ? error.message.slice(0, 160) : 'refused';
+    throw new AblakError('BAD_REQUEST', `invalid ${what}: ${detail}`);
+  }
+}
