@@ -33,6 +33,8 @@ export interface Catalogue {
   readonly queues: ReadonlyMap<QueueId, QueueDef>;
   readonly caseTypes: ReadonlyMap<CaseTypeCode, CaseType>;
   readonly categories: readonly CategoryInfo[];
+  /** Mean expected handling time of a queue's case types, seconds (the estimate before any call). */
+  readonly expectedHandleSeconds: ReadonlyMap<QueueId, number>;
   /** The queue definition (UNKNOWN_QUEUE). */
   queue(id: QueueId): QueueDef;
   /** The case type (UNKNOWN_CASE_TYPE). */
@@ -67,8 +69,21 @@ export function parseCatalogue(json: unknown): Catalogue {
     if (cat) cat.count++;
     else categories.set(c.category, { id: c.category, name: c.categoryName, count: 1 });
   }
+  const sums = new Map<QueueId, { total: number; n: number }>();
+  for (const c of caseTypes.values()) {
+    const sum = sums.get(c.queue) ?? { total: 0, n: 0 };
+    sum.total += c.expectedMinutes * 60;
+    sum.n++;
+    sums.set(c.queue, sum);
+  }
+  const expectedHandleSeconds = new Map<QueueId, number>();
+  for (const id of queues.keys()) {
+    const sum = sums.get(id);
+    expectedHandleSeconds.set(id, sum ? sum.total / sum.n : 600);
+  }
   return {
     tierStepSeconds,
+    expectedHandleSeconds,
     queues,
     caseTypes,
     categories: [...categories.values()],

@@ -10,61 +10,31 @@
  * node may: each expiry happens once).
  */
 import type {
-  AccessibilityNeed,
-  AwayReason,
   CallEndReason,
   CallId,
   CaseReference,
-  CaseTypeCode,
   ClerkId,
   ClerkView,
-  Language,
   QueueId,
   QueuePosition,
   QueueStats,
   SfuNodeId,
   SfuNodeInfo,
   TicketId,
-  TicketState,
   TransferTarget,
 } from '@ablak/protocol';
 import type { Catalogue } from '../queue/catalogue';
+import type { DeskEvent, TicketMoveReason } from '../queue/events';
+import type { EnqueueInput, RequestedClerkState, SweepResult } from '../queue/inputs';
 import type { AfterWrapUp, CallRecord, ClerkProfile, ClerkRecord, OfferRecord, TicketRecord } from '../queue/model';
 
 export type { AfterWrapUp, CallRecord, ClerkProfile, ClerkRecord, OfferRecord, TicketRecord };
 
-export interface EnqueueInput {
-  /** Chosen by the caller (unique, e.g. a random id), so a retried request cannot make two tickets. */
-  id: TicketId;
-  displayName: string;
-  caseType: CaseTypeCode;
-  language: Language;
-  /** Routed as skills: only clerks holding every listed need are offered the ticket. */
-  accessibility: AccessibilityNeed[];
-  /** True when the citizen checked in with a booked appointment. */
-  appointment: boolean;
-  /** Secret the same browser presents to `resume` after a drop (the caller generates it). */
-  resumeSecret: string;
-}
-
-/** The states a clerk (or a supervisor, with `away: supervisor`) may ask for. */
-export type RequestedClerkState =
-  | { state: 'available' }
-  | { state: 'offline' }
-  | { state: 'away'; reason: AwayReason };
+export type { EnqueueInput, RequestedClerkState, SweepResult };
 
 export interface MatchOptions {
   /** Most offers to make in this step (default 100). */
   limit?: number;
-}
-
-export interface SweepResult {
-  /** Offers whose deadline passed: clerk made away(no_answer), ticket back in its place. */
-  expiredOffers: OfferRecord[];
-  /** Dropped tickets whose grace period ended: now `expired`. */
-  expiredDrops: TicketRecord[];
-  /** Clerks whose wrap-up time ended: now in their chosen next state. */
-  wrapUpsEnded: ClerkView[];
 }
 
 export interface EndCallResult {
@@ -83,28 +53,8 @@ export interface TransferResult {
 }
 
 /** Events every signaling node receives (Redis pub/sub in fleet mode), for pushing to sockets. */
-export type StoreEvent =
-  /** A ticket changed state or place; `queue` positions may have moved (recompute with `positions`). */
-  | { type: 'ticket:moved'; ticketId: TicketId; queue: QueueId; state: TicketState; reason: TicketMoveReason }
-  | { type: 'offer:made'; offer: OfferRecord }
-  | { type: 'offer:withdrawn'; clerkId: ClerkId; ticketId: TicketId; reason: 'timeout' | 'cancelled' | 'declined' }
-  | { type: 'clerk:state-changed'; clerk: ClerkView }
-  | { type: 'call:started'; call: CallRecord }
-  | { type: 'call:ended'; call: CallRecord; wrapUpUntil: number }
-  /** Figures of these queues changed (waiting, staffing, answers): refresh supervisor boards. */
-  | { type: 'stats:changed'; queues: QueueId[] };
-
-export type TicketMoveReason =
-  | 'enqueued'
-  | 'offered'
-  | 'offer_returned'
-  | 'connected'
-  | 'transferred'
-  | 'dropped'
-  | 'resumed'
-  | 'cancelled'
-  | 'expired'
-  | 'ended';
+export type StoreEvent = DeskEvent;
+export type { TicketMoveReason };
 
 export type StoreListener = (event: StoreEvent) => void;
 

@@ -1,0 +1,79 @@
+/**
+ * The ticket state machine. `ticketTransition` refuses a move the table does not allow with
+ * TICKET_CLOSED (the ticket already ended) or CONFLICT, and changes nothing.
+ *
+ *   waiting   → offered (offer) · abandoned (cancel) · expired (drop_expired) · waiting (drop, resume)
+ *   offered   → waiting (offer_returned, drop) · connected (accept) · abandoned (cancel)
+ *   connected → ended (end) · waiting (transfer)
+ *   ended, abandoned, expired: final.
+ */
+import { AblakError } from '@ablak/protocol';
+import type { CallId, ClerkId, PriorityReason, QueueId, TicketState } from '@ablak/protocol';
+import type { TicketRecord } from './model';
+import { sortKey } from './score';
+
+export type TicketEvent =
+  | { type: 'offer'; clerkId: ClerkId; deadline: number }
+  | { type: 'offer_returned' }
+  | { type: 'accept'; callId: CallId }
+  | { type: 'drop'; deadline: number }
+  | { type: 'resume' }
+  | { type: 'cancel' }
+  | { type: 'drop_expired' }
+  | { type: 'end'; reason: string }
+  | { type: 'transfer'; queue: QueueId; directClerk: ClerkId | null; note: string | null; priority: PriorityReason };
+
+const ALLOWED: Readonly<Record<TicketState, readonly TicketEvent['type'][]>> = {
+  waiting: ['offer', 'drop', 'resume', 'cancel', 'drop_expired'],
+  offered: ['offer_returned', 'accept', 'cancel', 'drop'],
+  connected: ['end', 'transfer'],
+  ended: [],
+  abandoned: [],
+  expired: [],
+};
+
+export const FINAL_TICKET_STATES: readonly TicketState[] = ['ended', 'abandoned', 'expired'];
+
+export function isFinal(state: TicketState): boolean {
+  return FINAL_TICKET_STATES.includes(state);
+}
+
+/** Applies one event to a ticket; TICKET_CLOSED on a final ticket, CONFLICT on another illegal move. */
+export function ticketTransition(ticket: TicketRecord, event: TicketEvent, now: number): TicketRecord {
+  if (!ALLOWED[ticket.state].includes(event.type)) {
+    if (isFinal(ticket.state)) throw new AblakError('TICKET_CLOSED', `ticket ${ticket.id} is ${ticket.state}`);
+    throw new AblakError('CONFLICT', `ticket ${ticket.id} is ${ticket.state}: cannot ${event.type}`, { state: ticket.state });
+  }
+  const noOffer = { offeredTo: null, offerDeadline: null };
+  switch (event.type) {
+    case 'offer':
+      return { ...ticket, state: 'offered', stateSince: now, offeredTo: event.clerkId, offerDeadline: event.deadline };
+    case 'offer_returned':
+      return { ...ticket, ...noOffer, state: 'waiting', stateSince: now };
+    case 'accept':
+      return { ...ticket, ...noOffer, state: 'connected', stateSince: now, callId: event.callId, dropDeadline: null };
+    case 'drop':
+      return { ...ticket, ...noOffer, state: 'waiting', stateSince: ticket.state === 'waiting' ? ticket.stateSince : now, dropDeadline: event.deadline };
+    case 'resume':
+      return { ...ticket, dropDeadline: null };
+    case 'cancel':
+      return { ...ticket, ...noOffer, state: 'abandoned', stateSince: now, dropDeadline: null, closedReason: 'cancelled' };
+    case 'drop_expired':
+      return { ...ticket, state: 'expired', stateSince: now, dropDeadline: null, closedReason: 'connection lost' };
+    case 'end':
+      return { ...ticket, state: 'ended', stateSince: now, closedReason: event.reason };
+    case 'transfer':
+      return {
+        ...ticket,
+        state: 'waiting',
+        stateSince: now,
+        queue: event.queue,
+        queuedAt: now,
+        priority: event.priority,
+        score: sortKey(ticket.enqueuedAt, event.priority),
+        directClerk: event.directClerk,
+        transferNote: event.note,
+        callId: null,
+      };
+  }
+}

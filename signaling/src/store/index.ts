@@ -1,0 +1,4 @@
+/** The store: one interface (types.ts), an in-memory and a Redis implementation. */
+export * from './types';
+export { MemoryStore } from './memory';
+export { loadCatalogueFile, DEFAULT_CATALOGUE_PATH } from './catalogue-file';
