@@ -39,3 +39,4 @@ export { MicLevelMeter, type MicLevelMeterProps } from './components/MicLevelMet
 export { ChatPanel, type ChatPanelProps } from './components/ChatPanel';
 export { ConnectionQuality, qualityOf, type Quality, type QualityFigures, type ConnectionQualityProps } from './components/ConnectionQuality';
 export { LanguageSwitcher } from './components/LanguageSwitcher';
+export { ConfirmDialog, type ConfirmDialogProps } from './components/ConfirmDialog';

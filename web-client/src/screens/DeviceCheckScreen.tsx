@@ -1,0 +1,188 @@
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CreateTicketResponse, type CreateTicketResponse as Ticket } from '@ablak/protocol';
+import {
+  DevicePicker,
+  MicLevelMeter,
+  VideoTile,
+  apiFetch,
+  browserSupport,
+  canChooseSpeaker,
+  classifyMediaError,
+  errorCodeOf,
+  openLocalMedia,
+  playChime,
+  stopStream,
+  useMediaDevices,
+  type MediaProblem,
+} from '@ablak/ui';
+import { config } from '../config';
+import type { Draft } from '../flow/types';
+import { useScreenFocus } from '../flow/useScreenFocus';
+import { checkServer, checkWebRtc, type CheckResult } from '../media/checks';
+
+interface Props {
+  draft: Draft;
+  onUpdate(patch: Partial<Draft>): void;
+  onBack(): void;
+  onTicket(ticket: Ticket, draft: Draft): void;
+}
+
+/** Camera preview, mic meter, speaker test and pickers; plain words and a way on when something fails. */
+export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) {
+  const { t, i18n } = useTranslation();
+  const heading = useScreenFocus();
+  const id = useId();
+  const devices = useMediaDevices();
+  const [stream, setStream] = useState<MediaStream | null>(null);
+  const [problem, setProblem] = useState<MediaProblem | null>(() => browserSupport());
+  const [wantCamera, setWantCamera] = useState(draft.camera);
+  const [attempt, setAttempt] = useState(0);
+  const [server, setServer] = useState<CheckResult>('pending');
+  const [webrtc, setWebrtc] = useState<CheckResult>('pending');
+  const [joining, setJoining] = useState(false);
+  const [joinError, setJoinError] = useState<string | null>(null);
+  const unsupported = problem === 'unsupported' || problem === 'insecure';
+
+  useEffect(() => {
+    if (browserSupport()) return;
+    let cancelled = false;
+    let opened: MediaStream | null = null;
+    openLocalMedia(draft.devices, wantCamera)
+      .then((s) => {
+        if (cancelled) return stopStream(s);
+        opened = s;
+        setStream(s);
+        setProblem(null);
+        void devices.refresh();
+      })
+      .catch((error: unknown) => {
+        if (!cancelled) setProblem(classifyMediaError(error));
+      });
+    return () => {
+      cancelled = true;
+      stopStream(opened);
+      setStream(null);
+    };
+  }, [draft.devices.cameraId, draft.devices.micId, wantCamera, attempt]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void checkServer(controller.signal).then((r) => !controller.signal.aborted && setServer(r));
+    void checkWebRtc().then((r) => !controller.signal.aborted && setWebrtc(r));
+    return () => controller.abort();
+  }, [attempt]);
+
+  const join = async () => {
+    if (!draft.matter) return;
+    setJoining(true);
+    setJoinError(null);
+    const finalDraft: Draft = { ...draft, camera: wantCamera && Boolean(stream?.getVideoTracks().length) };
+    try {
+      const ticket = await apiFetch('/api/tickets', {
+        method: 'POST',
+        schema: CreateTicketResponse,
+        baseUrl: config.signalingUrl,
+        body: {
+          displayName: draft.displayName,
+          caseType: draft.matter.code,
+          language: i18n.language === 'en' ? 'en' : 'hu',
+          accessibility: draft.accessibility,
+          ...(draft.appointmentCode ? { appointmentCode: draft.appointmentCode } : {}),
+        },
+      });
+      onUpdate(finalDraft);
+      onTicket(ticket, finalDraft);
+    } catch (error) {
+      setJoinError(t(`errors.${errorCodeOf(error)}`, { defaultValue: t('errors.generic') }));
+      setJoining(false);
+    }
+  };
+
+  const pick = (key: 'cameraId' | 'micId' | 'speakerId') => (value: string) => onUpdate({ devices: { ...draft.devices, [key]: value } });
+  const statusText = (r: CheckResult) => t(`devices.check.${r}`);
+
+  return (
+    <section className="screen" aria-labelledby={`${id}-h`} data-screen="devices">
+      <p className="step-count">{t('flow.step', { n: 3, total: 3 })}</p>
+      <h1 id={`${id}-h`} ref={heading} tabIndex={-1}>
+        {t('devices.title')}
+      </h1>
+      <p>{t('devices.intro')}</p>
+
+      {problem && (
+        <div className={`ab-notice ${unsupported ? 'ab-notice--error' : 'ab-notice--warning'}`} role="alert" data-testid="device-problem">
+          <h2 className="h-small">{t(`devices.problem.${problem}.title`)}</h2>
+          <p>{t(`devices.problem.${problem}.body`)}</p>
+          {!unsupported && (
+            <div className="actions">
+              <button type="button" className="ab-button" onClick={() => setAttempt((a) => a + 1)}>
+                {t('common.retry')}
+              </button>
+              {wantCamera && (
+                <button type="button" className="ab-button ab-button--secondary" onClick={() => setWantCamera(false)}>
+                  {t('devices.withoutCamera')}
+                </button>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+
+      <div className="device-grid">
+        <div>
+          <VideoTile
+            stream={stream}
+            self
+            size="preview"
+            label={t('devices.preview')}
+            placeholder={<span>{wantCamera ? t('devices.noPicture') : t('devices.cameraOff')}</span>}
+          />
+        </div>
+        <div>
+          <MicLevelMeter stream={stream} />
+          <p className="ab-hint">{t('devices.micHint')}</p>
+          <DevicePicker kind="camera" devices={devices.cameras} value={draft.devices.cameraId} onChange={pick('cameraId')} disabled={!wantCamera} />
+          <DevicePicker kind="microphone" devices={devices.microphones} value={draft.devices.micId} onChange={pick('micId')} />
+          {canChooseSpeaker() && devices.speakers.length > 0 && (
+            <DevicePicker kind="speaker" devices={devices.speakers} value={draft.devices.speakerId} onChange={pick('speakerId')} />
+          )}
+          <button type="button" className="ab-button ab-button--secondary" onClick={() => void playChime(draft.devices.speakerId)}>
+            {t('devices.testSound')}
+          </button>
+          <p className="ab-hint">{t('devices.testSoundHint')}</p>
+          {!wantCamera && (
+            <button type="button" className="ab-button ab-button--ghost" onClick={() => setWantCamera(true)}>
+              {t('devices.useCamera')}
+            </button>
+          )}
+        </div>
+      </div>
+
+      <h2 className="h-small">{t('devices.check.title')}</h2>
+      <ul className="checks" data-testid="network-checks">
+        <li data-result={server}>
+          <span className={`dot dot--${server}`} aria-hidden="true" /> {t('devices.check.server')}: {statusText(server)}
+        </li>
+        <li data-result={webrtc}>
+          <span className={`dot dot--${webrtc}`} aria-hidden="true" /> {t('devices.check.webrtc')}: {statusText(webrtc)}
+        </li>
+      </ul>
+      {(server === 'failed' || webrtc === 'failed') && <p className="ab-notice ab-notice--warning">{t('devices.check.failedHint')}</p>}
+
+      {joinError && (
+        <p className="ab-notice ab-notice--error" role="alert">
+          {joinError}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" className="ab-button ab-button--secondary" onClick={onBack}>
+          {t('common.back')}
+        </button>
+        <button type="button" className="ab-button ab-button--large" onClick={() => void join()} disabled={joining || unsupported || !draft.matter}>
+          {joining ? t('devices.joining') : t('devices.join')}
+        </button>
+      </div>
+    </section>
+  );
+}
