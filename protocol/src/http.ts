@@ -6,6 +6,7 @@ import {
   LocalizedText,
   QueueDef,
   Role,
+  SharedDocument,
   Skill,
   UiLanguage,
 } from './domain';
@@ -104,3 +105,14 @@ export type RatingRequest = z.infer<typeof RatingRequest>;
 
 /** Limits of a shared document upload. */
 export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
+
+/** `POST /api/calls/:id/documents` (multipart, field `file`) answers `{ ok: true, document }`. */
+export const DocumentUploadResponse = z.object({ document: SharedDocument });
+export type DocumentUploadResponse = z.infer<typeof DocumentUploadResponse>;
+/** `GET /api/calls/:id/documents` answers `{ ok: true, documents }` (bytes at `…/documents/:docId`). */
+export const DocumentList = z.object({ documents: z.array(SharedDocument) });
+export type DocumentList = z.infer<typeof DocumentList>;
+
+/** `POST /api/appointments/:code/check-in`: takes a ticket with appointment priority (CreateTicketResponse). */
+export const CheckInRequest = z.object({ displayName: DisplayName.optional() });
+export type CheckInRequest = z.infer<typeof CheckInRequest>;

@@ -1,0 +1,85 @@
+import { randomInt } from 'node:crypto';
+import {
+  AblakError,
+  type Appointment,
+  type CaseTypeCode,
+  type CreateAppointmentRequest,
+  type Language,
+} from '@ablak/protocol';
+import { z } from 'zod';
+import type { SharedKv } from '../kv/types';
+
+/** Check-in is accepted from this long before the slot … */
+const EARLY_MS = 30 * 60_000;
+/** … until this long after its start. */
+const LATE_MS = 60 * 60_000;
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+const Stored = z.object({
+  code: z.string(),
+  caseType: z.string(),
+  displayName: z.string(),
+  language: z.string(),
+  slotStart: z.string(),
+  checkedIn: z.boolean(),
+});
+type Stored = z.infer<typeof Stored>;
+
+export interface CheckIn {
+  caseType: CaseTypeCode;
+  displayName: string;
+  language: Language;
+}
+
+/** Booked slots and their check-in (which gives the ticket appointment priority). */
+export class Appointments {
+  constructor(
+    private readonly kv: SharedKv,
+    private readonly joinUrlBase: () => string,
+  ) {}
+
+  async book(request: CreateAppointmentRequest, now: number): Promise<Appointment> {
+    const start = Date.parse(request.slotStart);
+    if (start + LATE_MS < now) throw new AblakError('BAD_REQUEST', 'The slot is in the past');
+    if (start > now + 90 * 86_400_000)
+      throw new AblakError('BAD_REQUEST', 'Slots can be booked at most 90 days ahead');
+    const code = Array.from({ length: 8 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+    const stored: Stored = {
+      code,
+      caseType: request.caseType,
+      displayName: request.displayName,
+      language: request.language,
+      slotStart: request.slotStart,
+      checkedIn: false,
+    };
+    const ttl = Math.ceil((start + LATE_MS - now) / 1000) + 86_400;
+    if (!(await this.kv.setIfAbsent(`appointment:${code}`, JSON.stringify(stored), ttl)))
+      return this.book(request, now);
+    return {
+      code,
+      caseType: request.caseType,
+      slotStart: request.slotStart,
+      joinUrl: `${this.joinUrlBase()}/?appointment=${code}`,
+    };
+  }
+
+  /** Marks the appointment used and returns what the ticket needs (NOT_FOUND, CONFLICT outside its window). */
+  async checkIn(code: string, now: number): Promise<CheckIn> {
+    const key = `appointment:${code.toUpperCase()}`;
+    const raw = await this.kv.get(key);
+    const parsed = raw ? Stored.safeParse(JSON.parse(raw)) : null;
+    if (!parsed?.success) throw new AblakError('NOT_FOUND', 'No such appointment');
+    const a = parsed.data;
+    if (a.checkedIn) throw new AblakError('CONFLICT', 'This appointment was already used');
+    const start = Date.parse(a.slotStart);
+    if (now < start - EARLY_MS)
+      throw new AblakError('CONFLICT', 'Too early: check in at most 30 minutes before the slot');
+    if (now > start + LATE_MS) throw new AblakError('CONFLICT', 'The appointment has lapsed');
+    await this.kv.set(key, JSON.stringify({ ...a, checkedIn: true }), 86_400);
+    return {
+      caseType: a.caseType as CaseTypeCode,
+      displayName: a.displayName,
+      language: a.language as Language,
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import {
+  AblakError,
+  MEDIA_GRANT_ALGORITHM,
+  MEDIA_GRANT_AUDIENCE,
+  MEDIA_GRANT_ISSUER,
+  MEDIA_GRANT_MAX_TTL_SECONDS,
+  MediaGrantClaims,
+  SessionClaims,
+} from '@ablak/protocol';
+import { z } from 'zod';
+
+const ISSUER = 'ablak-signaling';
+const SESSION_AUDIENCE = 'ablak-session';
+const REFRESH_AUDIENCE = 'ablak-refresh';
+const ALGORITHM = 'HS256';
+
+export interface TokenConfig {
+  jwtSecret: string;
+  mediaGrantSecret: string;
+  sessionTtlSeconds: number;
+  refreshTtlSeconds: number;
+  citizenTokenTtlSeconds: number;
+  mediaGrantTtlSeconds: number;
+}
+
+/** A verified session: the claims plus the token's expiry (ms since epoch). */
+export type Session = SessionClaims & { expiresAt: number };
+
+const Expiring = z.object({ exp: z.number() });
+const RefreshClaims = z.object({ sub: z.string().min(1), role: z.enum(['clerk', 'supervisor']) });
+
+/** Signs and verifies every JWT signaling deals in: sessions, refresh tokens and media grants. */
+export class TokenService {
+  constructor(private readonly config: TokenConfig) {}
+
+  signSession(claims: SessionClaims, ttlSeconds?: number): { token: string; expiresAt: number } {
+    const ttl =
+      ttlSeconds ??
+      (claims.role === 'citizen' ? this.config.citizenTokenTtlSeconds : this.config.sessionTtlSeconds);
+    const token = jwt.sign({ ...SessionClaims.parse(claims) }, this.config.jwtSecret, {
+      algorithm: ALGORITHM,
+      audience: SESSION_AUDIENCE,
+      issuer: ISSUER,
+      expiresIn: ttl,
+      jwtid: randomUUID(),
+    });
+    return { token, expiresAt: expiryOf(token) };
+  }
+
+  /** Throws UNAUTHORIZED for a forged, expired or malformed token. */
+  verifySession(token: string): Session {
+    const payload = this.verify(token, this.config.jwtSecret, SESSION_AUDIENCE, ISSUER);
+    const claims = SessionClaims.safeParse(payload);
+    const exp = Expiring.safeParse(payload);
+    if (!claims.success || !exp.success) throw new AblakError('UNAUTHORIZED', 'Malformed session token');
+    return { ...claims.data, expiresAt: exp.data.exp * 1000 };
+  }
+
+  signRefresh(sub: string, role: 'clerk' | 'supervisor'): string {
+    return jwt.sign({ sub, role }, this.config.jwtSecret, {
+      algorithm: ALGORITHM,
+      audience: REFRESH_AUDIENCE,
+      issuer: ISSUER,
+      expiresIn: this.config.refreshTtlSeconds,
+      jwtid: randomUUID(),
+    });
+  }
+
+  verifyRefresh(token: string): z.infer<typeof RefreshClaims> {
+    const claims = RefreshClaims.safeParse(
+      this.verify(token, this.config.jwtSecret, REFRESH_AUDIENCE, ISSUER),
+    );
+    if (!claims.success) throw new AblakError('UNAUTHORIZED', 'Malformed refresh token');
+    return claims.data;
+  }
+
+  /** A media grant for the SFU (HS256, aud/iss pinned, exp ≤ MEDIA_GRANT_MAX_TTL_SECONDS). */
+  signGrant(claims: MediaGrantClaims): string {
+    const ttl = Math.min(this.config.mediaGrantTtlSeconds, MEDIA_GRANT_MAX_TTL_SECONDS);
+    return jwt.sign({ ...MediaGrantClaims.parse(claims) }, this.config.mediaGrantSecret, {
+      algorithm: MEDIA_GRANT_ALGORITHM,
+      audience: MEDIA_GRANT_AUDIENCE,
+      issuer: MEDIA_GRANT_ISSUER,
+      expiresIn: ttl,
+    });
+  }
+
+  private verify(token: string, secret: string, audience: string, issuer: string): unknown {
+    try {
+      return jwt.verify(token, secret, { algorithms: [ALGORITHM], audience, issuer });
+    } catch (error) {
+      const expired = error instanceof jwt.TokenExpiredError;
+      throw new AblakError('UNAUTHORIZED', expired ? 'Token expired' : 'Invalid token');
+    }
+  }
+}
+
+function expiryOf(token: string): number {
+  const decoded = Expiring.safeParse(jwt.decode(token));
+  return decoded.success ? decoded.data.exp * 1000 : 0;
+}

@@ -1,0 +1,102 @@
+import {
+  AblakError,
+  PeerId,
+  type IceServer,
+  type MediaAccess,
+  type Role,
+  type RoomId,
+  type SfuNodeInfo,
+} from '@ablak/protocol';
+import type { Logger } from 'pino';
+import type { TokenService } from '../auth/tokens';
+import type { SharedKv } from '../kv/types';
+import type { Store } from '../store/types';
+
+const PLACEMENT_TTL_SECONDS = 24 * 3600;
+
+export interface MediaPeer {
+  peer: string;
+  name: string;
+  role: Role;
+  /** Supervisor monitoring: subscribes only, never announced. */
+  hidden?: boolean;
+}
+
+/** Lower is better: load per worker, draining nodes never chosen. */
+function load(node: SfuNodeInfo): number {
+  const workers = Math.max(1, node.workers);
+  return (node.consumers + node.rooms * 2) / workers + node.cpu * 100;
+}
+
+/**
+ * Places rooms on SFU nodes and mints media grants. A room stays on the node it was first placed on
+ * while that node is live (the placement is shared through the KV, first writer wins), so the
+ * citizen's warm session and the clerk's grant meet on the same node.
+ */
+export class MediaBroker {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      kv: SharedKv;
+      tokens: TokenService;
+      iceServers: readonly string[];
+      logger: Logger;
+    },
+  ) {}
+
+  private get iceServers(): IceServer[] {
+    return this.deps.iceServers.map((urls) => ({ urls }));
+  }
+
+  /** The live node of a room, placing it on the least-loaded live node when new or its node died. */
+  async place(room: RoomId, now: number): Promise<SfuNodeInfo> {
+    const live = await this.deps.store.liveSfuNodes(now);
+    const key = `room:${room}`;
+    const placedId = await this.deps.kv.get(key);
+    const placed = placedId ? live.find((n) => n.id === placedId) : undefined;
+    if (placed) return placed;
+    const candidates = live.filter((n) => !n.draining).sort((a, b) => load(a) - load(b));
+    const best = candidates[0];
+    if (!best) throw new AblakError('NO_SFU_AVAILABLE', 'No media server is available right now');
+    if (placedId) {
+      // The old node died: move the room (both peers re-join through the new grants they receive).
+      await this.deps.kv.set(key, best.id, PLACEMENT_TTL_SECONDS);
+      this.deps.logger.warn({ room, from: placedId, to: best.id }, 'room moved to another SFU node');
+      return best;
+    }
+    if (await this.deps.kv.setIfAbsent(key, best.id, PLACEMENT_TTL_SECONDS)) return best;
+    return this.place(room, now);
+  }
+
+  /** MediaAccess for one peer of a room (places the room if needed). */
+  async access(room: RoomId, peer: MediaPeer, now: number): Promise<MediaAccess> {
+    const node = await this.place(room, now);
+    const hidden = peer.hidden ?? false;
+    const grant = this.deps.tokens.signGrant({
+      room,
+      peer: PeerId.parse(peer.peer),
+      name: peer.name.slice(0, 80) || peer.role,
+      role: peer.role,
+      canPublish: !hidden,
+      canSubscribe: true,
+      hidden,
+    });
+    return { sfuUrl: node.url, room, grant, iceServers: this.iceServers };
+  }
+
+  /** Like `access`, but null when no SFU is available (the warm-up is best effort). */
+  async tryAccess(room: RoomId, peer: MediaPeer, now: number): Promise<MediaAccess | null> {
+    try {
+      return await this.access(room, peer, now);
+    } catch (error) {
+      if (error instanceof AblakError && error.code === 'NO_SFU_AVAILABLE') return null;
+      throw error;
+    }
+  }
+}
+
+export const peerIds = {
+  citizen: (ticketId: string) => `citizen-${ticketId}`,
+  clerk: (clerkId: string) => `clerk-${clerkId}`,
+  supervisor: (supervisorId: string, nonce: string) => `monitor-${supervisorId}-${nonce}`,
+};

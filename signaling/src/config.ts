@@ -1,0 +1,156 @@
+import path from 'node:path';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const REPO_ROOT = path.resolve(PACKAGE_ROOT, '..');
+
+/** Dev-only secrets, used only in embedded mode (no REDIS_URL) when none is configured. */
+const DEV_JWT_SECRET = 'ablak-dev-jwt-secret-not-for-production-use';
+const DEV_MEDIA_GRANT_SECRET = 'ablak-dev-media-grant-secret-not-for-production';
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: int(8080, 0, 65535),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  REDIS_URL: z.url().optional(),
+  JWT_SECRET: z.string().min(32).optional(),
+  MEDIA_GRANT_SECRET: z.string().min(32).optional(),
+  SESSION_TTL_SECONDS: int(900, 10, 86_400),
+  REFRESH_TTL_SECONDS: int(12 * 3600, 60, 30 * 86_400),
+  CITIZEN_TOKEN_TTL_SECONDS: int(4 * 3600, 10, 86_400),
+  MEDIA_GRANT_TTL_SECONDS: int(600, 10, 600),
+  CORS_ORIGINS: list.default([]),
+  CATALOGUE_FILE: z
+    .string()
+    .min(1)
+    .default(path.join(PACKAGE_ROOT, 'data', 'catalogue.json')),
+  DIRECTORY_FILE: z
+    .string()
+    .min(1)
+    .default(path.join(PACKAGE_ROOT, 'data', 'directory.json')),
+  WEB_CLIENT_DIST: z
+    .string()
+    .min(1)
+    .default(path.join(REPO_ROOT, 'web-client', 'dist')),
+  CONSOLE_DIST: z
+    .string()
+    .min(1)
+    .default(path.join(REPO_ROOT, 'clerk-console', 'dist')),
+  DOCUMENTS_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'ablak-documents')),
+  DOCUMENT_RETENTION_HOURS: int(24, 1, 24 * 90),
+  TICKETS_PER_IP_PER_MINUTE: int(20, 1, 100_000),
+  LOGINS_PER_IP_PER_MINUTE: int(30, 1, 100_000),
+  SOCKET_EVENTS_PER_SECOND: int(20, 1, 10_000),
+  DROP_GRACE_SECONDS: int(60, 1, 3600),
+  SWEEP_INTERVAL_MS: int(1000, 50, 60_000),
+  BOARD_PUSH_INTERVAL_MS: int(300, 50, 10_000),
+  /** Runs one SFU node in this process; defaults to on without REDIS_URL. */
+  SFU_EMBEDDED: flag.optional(),
+  /** Comma-separated ICE servers (stun:/turn: URLs) handed to browsers next to each grant. */
+  ICE_SERVERS: list.default([]),
+  /** Demo data: the embedded default seeds demo clerks; set 0 to refuse the demo directory. */
+  DEMO: flag.optional(),
+});
+
+export interface SignalingConfig {
+  readonly env: 'development' | 'production' | 'test';
+  readonly logLevel: string;
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly jwtSecret: string;
+  readonly mediaGrantSecret: string;
+  readonly sessionTtlSeconds: number;
+  readonly refreshTtlSeconds: number;
+  readonly citizenTokenTtlSeconds: number;
+  readonly mediaGrantTtlSeconds: number;
+  readonly corsOrigins: readonly string[];
+  readonly catalogueFile: string;
+  readonly directoryFile: string;
+  readonly webClientDist: string;
+  readonly consoleDist: string;
+  readonly documentsDir: string;
+  readonly documentRetentionHours: number;
+  readonly ticketsPerIpPerMinute: number;
+  readonly loginsPerIpPerMinute: number;
+  readonly socketEventsPerSecond: number;
+  readonly dropGraceSeconds: number;
+  readonly sweepIntervalMs: number;
+  readonly boardPushIntervalMs: number;
+  readonly sfuEmbedded: boolean;
+  readonly iceServers: readonly string[];
+  readonly demo: boolean;
+  /** The raw environment, passed through to `parseSfuConfig` for the embedded SFU node. */
+  readonly rawEnv: Readonly<Record<string, string | undefined>>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; every bad variable is named in the thrown ConfigError. */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): SignalingConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const fleet = e.REDIS_URL !== undefined;
+  const missing: string[] = [];
+  if (fleet && !e.JWT_SECRET) missing.push('JWT_SECRET: required when REDIS_URL is set');
+  if (fleet && !e.MEDIA_GRANT_SECRET) missing.push('MEDIA_GRANT_SECRET: required when REDIS_URL is set');
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) missing.push('JWT_SECRET: required in production');
+  if (e.NODE_ENV === 'production' && !e.MEDIA_GRANT_SECRET)
+    missing.push('MEDIA_GRANT_SECRET: required in production');
+  if (missing.length > 0) throw new ConfigError(missing);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    redisUrl: e.REDIS_URL,
+    jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
+    mediaGrantSecret: e.MEDIA_GRANT_SECRET ?? DEV_MEDIA_GRANT_SECRET,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    refreshTtlSeconds: e.REFRESH_TTL_SECONDS,
+    citizenTokenTtlSeconds: e.CITIZEN_TOKEN_TTL_SECONDS,
+    mediaGrantTtlSeconds: e.MEDIA_GRANT_TTL_SECONDS,
+    corsOrigins: Object.freeze([...e.CORS_ORIGINS]),
+    catalogueFile: e.CATALOGUE_FILE,
+    directoryFile: e.DIRECTORY_FILE,
+    webClientDist: e.WEB_CLIENT_DIST,
+    consoleDist: e.CONSOLE_DIST,
+    documentsDir: e.DOCUMENTS_DIR,
+    documentRetentionHours: e.DOCUMENT_RETENTION_HOURS,
+    ticketsPerIpPerMinute: e.TICKETS_PER_IP_PER_MINUTE,
+    loginsPerIpPerMinute: e.LOGINS_PER_IP_PER_MINUTE,
+    socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
+    dropGraceSeconds: e.DROP_GRACE_SECONDS,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    boardPushIntervalMs: e.BOARD_PUSH_INTERVAL_MS,
+    sfuEmbedded: e.SFU_EMBEDDED ?? !fleet,
+    iceServers: Object.freeze([...e.ICE_SERVERS]),
+    demo: e.DEMO ?? !fleet,
+    rawEnv: Object.freeze({ ...env }),
+  });
+}

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import bcrypt from 'bcryptjs';
+import type { ClerkId, Office, OfficeId } from '@ablak/protocol';
+import { DirectoryFile, type StaffRecord } from './types';
+
+// Compared against when the username is unknown, so a miss costs as long as a wrong password.
+const DUMMY_HASH = '$2b$10$CwTycUXWue0Thq9StjUM0uJ8.7dBDVXUBcQ4Ft6F4E.yTnEpo8kHa';
+
+/** Offices, clerks and supervisors: read-only after load. */
+export class Directory {
+  readonly offices: readonly Office[];
+  private readonly byUsername = new Map<string, StaffRecord>();
+  private readonly byId = new Map<string, StaffRecord>();
+  private readonly officeById = new Map<string, Office>();
+
+  constructor(file: DirectoryFile) {
+    this.offices = file.offices;
+    for (const o of file.offices) this.officeById.set(o.id, o);
+    for (const s of file.staff) {
+      if (!this.officeById.has(s.office))
+        throw new Error(`directory: staff ${s.id} names unknown office ${s.office}`);
+      if (this.byUsername.has(s.username.toLowerCase()))
+        throw new Error(`directory: duplicate username ${s.username}`);
+      if (this.byId.has(s.id)) throw new Error(`directory: duplicate staff id ${s.id}`);
+      this.byUsername.set(s.username.toLowerCase(), s);
+      this.byId.set(s.id, s);
+    }
+  }
+
+  static fromFile(path: string): Directory {
+    const parsed = DirectoryFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    if (!parsed.success) {
+      const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
+      throw new Error(`directory file ${path} is invalid: ${first.join('; ')}`);
+    }
+    return new Directory(parsed.data);
+  }
+
+  get staff(): IterableIterator<StaffRecord> {
+    return this.byId.values();
+  }
+
+  get clerks(): StaffRecord[] {
+    return [...this.byId.values()].filter((s) => s.role === 'clerk');
+  }
+
+  staffById(id: ClerkId | string): StaffRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  office(id: OfficeId | string): Office | undefined {
+    return this.officeById.get(id);
+  }
+
+  /** The staff record when the password matches; undefined otherwise (constant-ish time). */
+  async authenticate(username: string, password: string): Promise<StaffRecord | undefined> {
+    const record = this.byUsername.get(username.trim().toLowerCase());
+    const okPassword = await bcrypt.compare(password, record?.passwordHash ?? DUMMY_HASH);
+    return record && okPassword ? record : undefined;
+  }
+}

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import {
+  AblakError,
+  CreateAppointmentRequest,
+  CheckInRequest,
+  CreateTicketRequest,
+  TicketId,
+  ok,
+  type CreateTicketResponse,
+  type Language,
+  type AccessibilityNeed,
+  type CaseTypeCode,
+} from '@ablak/protocol';
+import { z } from 'zod';
+import type { Appointments } from '../appointments/appointments';
+import { peerIds } from '../calls/media';
+import type { AppContext } from '../context';
+import { RateLimiter } from './rate-limit';
+import { clientIp, parse } from './validate';
+
+/** POST /api/tickets, POST /api/appointments, POST /api/appointments/:code/check-in. */
+export function ticketRoutes(ctx: AppContext, appointments: Appointments): Router {
+  const router = Router();
+  const limiter = new RateLimiter(ctx.config.ticketsPerIpPerMinute, 60_000);
+  const logger = ctx.logger.child({ module: 'tickets' });
+
+  async function createTicket(input: {
+    displayName: string;
+    caseType: CaseTypeCode;
+    language: Language;
+    accessibility: AccessibilityNeed[];
+    appointment: boolean;
+  }): Promise<CreateTicketResponse> {
+    ctx.catalogue.caseType(input.caseType); // UNKNOWN_CASE_TYPE before anything is written
+    const now = Date.now();
+    const id = TicketId.parse(`t-${randomBytes(9).toString('base64url')}`);
+    const resumeSecret = randomBytes(24).toString('base64url');
+    const ticket = await ctx.store.enqueue(
+      { id, ...input, accessibility: [...new Set(input.accessibility)], resumeSecret },
+      now,
+    );
+    // Pre-warm: place the ticket's room now so the citizen's media session opens while waiting.
+    await ctx.media.tryAccess(
+      ticket.room,
+      { peer: peerIds.citizen(ticket.id), name: ticket.displayName, role: 'citizen' },
+      now,
+    );
+    const { token, expiresAt } = ctx.tokens.signSession({
+      sub: ticket.id,
+      role: 'citizen',
+      ticket: ticket.id,
+      name: ticket.displayName,
+    });
+    ctx.matcher.kick();
+    logger.info({ ticket: ticket.id, queue: ticket.queue, priority: ticket.priority }, 'ticket created');
+    return { ticketId: ticket.id, citizenToken: token, resumeSecret, expiresAt };
+  }
+
+  router.post('/tickets', async (req, res) => {
+    limiter.check(clientIp(req));
+    const body = parse(CreateTicketRequest, req.body);
+    let appointment = false;
+    if (body.appointmentCode) {
+      const booked = await appointments.checkIn(body.appointmentCode, Date.now());
+      if (booked.caseType !== body.caseType)
+        throw new AblakError('CONFLICT', 'The appointment is for another case type');
+      appointment = true;
+    }
+    res.status(201).json(ok(await createTicket({ ...body, appointment })));
+  });
+
+  router.post('/appointments', async (req, res) => {
+    limiter.check(clientIp(req));
+    const body = parse(CreateAppointmentRequest, req.body);
+    ctx.catalogue.caseType(body.caseType);
+    res.status(201).json(ok(await appointments.book(body, Date.now())));
+  });
+
+  router.post('/appointments/:code/check-in', async (req, res) => {
+    limiter.check(clientIp(req));
+    const code = parse(z.string().regex(/^[A-Za-z0-9]{4,32}$/), req.params.code);
+    const body = parse(CheckInRequest, req.body);
+    const booked = await appointments.checkIn(code, Date.now());
+    const ticket = await createTicket({
+      displayName: body.displayName ?? booked.displayName,
+      caseType: booked.caseType,
+      language: booked.language,
+      accessibility: [],
+      appointment: true,
+    });
+    res.status(201).json(ok(ticket));
+  });
+
+  return router;
+}

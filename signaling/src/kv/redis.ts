@@ -1,0 +1,58 @@
+import { Redis } from 'ioredis';
+import type { SharedKv } from './types';
+
+const PREFIX = 'ablak:kv:';
+
+/** SharedKv on Redis (fleet mode). Owns its connection. */
+export class RedisKv implements SharedKv {
+  private readonly redis: Redis;
+  private closed = false;
+
+  constructor(url: string) {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true, lazyConnect: false });
+    // Connection errors surface on commands (readiness reports them); avoid unhandled 'error' events.
+    this.redis.on('error', () => undefined);
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.redis.get(PREFIX + key);
+  }
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.redis.set(PREFIX + key, value, 'EX', ttlSeconds);
+  }
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(PREFIX + key, value, 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+  async getBuffer(key: string): Promise<Buffer | null> {
+    return this.redis.getBuffer(PREFIX + key);
+  }
+  async setBuffer(key: string, value: Buffer, ttlSeconds: number): Promise<void> {
+    await this.redis.set(PREFIX + key, value, 'EX', ttlSeconds);
+  }
+  async push(key: string, value: string, ttlSeconds: number, max: number): Promise<void> {
+    await this.redis
+      .multi()
+      .rpush(PREFIX + key, value)
+      .ltrim(PREFIX + key, -max, -1)
+      .expire(PREFIX + key, ttlSeconds)
+      .exec();
+  }
+  async list(key: string): Promise<string[]> {
+    return this.redis.lrange(PREFIX + key, 0, -1);
+  }
+  async del(key: string): Promise<void> {
+    await this.redis.del(PREFIX + key);
+  }
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.redis.disconnect();
+  }
+}

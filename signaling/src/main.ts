@@ -1,0 +1,62 @@
+/**
+ * The one place that reads the environment. Embedded default (no REDIS_URL): memory store, one SFU
+ * node in this process on the same port, demo data, both apps. Fleet (REDIS_URL): Redis store and the
+ * Socket.IO Redis streams adapter; an SFU node here only with SFU_EMBEDDED=1.
+ */
+import pino from 'pino';
+import { ConfigError, parseConfig, type SignalingConfig } from './config';
+import { embeddedSfu } from './embedded-sfu';
+import { startSignaling } from './server';
+
+async function main(): Promise<void> {
+  let config: SignalingConfig;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = pino({
+    level: config.logLevel,
+    redact: ['req.headers.authorization', '*.token', '*.grant', '*.password'],
+  });
+  const running = await startSignaling(config, {
+    logger,
+    ...(config.sfuEmbedded && { embedSfu: embeddedSfu(config) }),
+    createStore: async (catalogue, cfg) => {
+      const { createRedisStore } = await import('./store-factory');
+      return createRedisStore(catalogue, cfg);
+    },
+  });
+  const url = config.publicUrl ?? running.url;
+  const lines = [
+    '',
+    `Ablak is running (${config.redisUrl ? 'fleet mode' : 'embedded mode'}${config.sfuEmbedded ? ', SFU in this process' : ''})`,
+    `  citizen app:  ${url}/`,
+    `  console:      ${url}/console/`,
+    `  API:          ${url}/api/case-types`,
+    `  health:       ${url}/healthz   metrics: ${url}/metrics`,
+  ];
+  if (config.demo) lines.push('  demo logins:  clerk1 … clerk6, supervisor — password ablak-demo');
+  console.log(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    void running.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { AblakError, ClerkId, clerkRequests, type CallId, type ChatMessage } from '@ablak/protocol';
+import { peerIds } from '../calls/media';
+import { callSummary, offerView } from '../calls/views';
+import { rooms, type AppContext } from '../context';
+import { RateLimiter } from '../http/rate-limit';
+import type { StaffRecord } from '../directory/types';
+import type { AfterWrapUp } from '../store/types';
+import { requireRole, sessionOf, watchExpiry } from './auth';
+import { attachHandlers, defineHandlers } from './handler';
+import { pushCitizen, pushClerk } from './push';
+
+/** A clerk whose consoles are all gone for this long is signed off (unless in a call). */
+const OFFLINE_GRACE_MS = 15_000;
+const NOTE_MAX_ENTRIES = 200;
+
+interface ClerkSession {
+  clerkId: ClerkId;
+  staff: StaffRecord;
+}
+
+/** The /clerk namespace: state, offers, the call (chat, notes, case, transfer, end), wrap-up. */
+export function registerClerkNamespace(ctx: AppContext): { close(): void } {
+  const nsp = ctx.io.of('/clerk');
+  const logger = ctx.logger.child({ module: 'clerk-ns' });
+  const limiter = new RateLimiter(ctx.config.socketEventsPerSecond, 1000);
+  const offlineTimers = new Map<string, NodeJS.Timeout>();
+  const retentionSeconds = ctx.config.documentRetentionHours * 3600;
+  requireRole(nsp, 'clerk', ctx.tokens);
+  // The store learns the clerk's profile before any handler can run (its state is kept if known).
+  nsp.use((socket, next) => {
+    const staff = ctx.directory.staffById(sessionOf(socket).session.sub);
+    if (!staff || staff.role !== 'clerk')
+      return next(
+        Object.assign(new Error('Unknown clerk'), {
+          data: { code: 'UNKNOWN_CLERK', message: 'Unknown clerk' },
+        }),
+      );
+    const { id, displayName, office, skills, languages, accessibility } = staff;
+    ctx.store.registerClerk({ id, displayName, office, skills, languages, accessibility }, Date.now()).then(
+      () => next(),
+      (error: unknown) => {
+        logger.error({ err: error, clerk: id }, 'clerk registration failed');
+        next(
+          Object.assign(new Error('Unavailable'), { data: { code: 'UNAVAILABLE', message: 'Try again' } }),
+        );
+      },
+    );
+  });
+
+  async function myCall(session: ClerkSession, callId: CallId, { open = true } = {}) {
+    const call = await ctx.store.getCall(callId);
+    if (!call) throw new AblakError('CALL_NOT_FOUND', 'Call not found');
+    if (call.clerkId !== session.clerkId) throw new AblakError('FORBIDDEN', 'Not your call');
+    if (open && call.endedAt !== null) throw new AblakError('CONFLICT', 'The call has ended');
+    return call;
+  }
+
+  const handlers = defineHandlers<typeof clerkRequests, ClerkSession>(clerkRequests, {
+    'clerk:hello': async (_p, { session }) => {
+      const clerk = await ctx.store.getClerk(session.clerkId);
+      if (!clerk) throw new AblakError('UNKNOWN_CLERK', 'Clerk is not registered');
+      const offer = await ctx.store.currentOffer(session.clerkId);
+      const call = clerk.currentCall ? await ctx.store.getCall(clerk.currentCall) : null;
+      return {
+        clerk,
+        offer: offer ? offerView(offer, ctx.catalogue) : null,
+        call: call && call.endedAt === null ? callSummary(call) : null,
+      };
+    },
+    'clerk:set-state': async (requested, { session, now }) => {
+      const clerk = await ctx.store.setClerkState(session.clerkId, requested, now);
+      if (clerk.state === 'available') ctx.matcher.kick();
+      return { clerk };
+    },
+    'offer:accept': async ({ ticketId }, { session, now }) => {
+      const call = await ctx.store.accept(session.clerkId, ticketId, now);
+      ctx.metrics.offers.inc({ outcome: 'accepted' });
+      ctx.metrics.calls.inc({ event: 'started' });
+      const media = await ctx.media.access(
+        call.room,
+        { peer: peerIds.clerk(session.clerkId), name: session.staff.displayName, role: 'clerk' },
+        now,
+      );
+      return { call: callSummary(call), media };
+    },
+    'offer:decline': async ({ ticketId }, { session, now }) => {
+      await ctx.store.decline(session.clerkId, ticketId, now);
+      ctx.metrics.offers.inc({ outcome: 'declined' });
+      ctx.matcher.kick();
+      return {};
+    },
+    'chat:send': async ({ callId, text }, { socket, session, now }) => {
+      const call = await myCall(session, callId);
+      const message: ChatMessage = {
+        id: randomUUID(),
+        callId: call.id,
+        from: 'clerk',
+        fromName: call.clerkName,
+        text,
+        sentAt: now,
+      };
+      pushCitizen(ctx.io.of('/citizen').to(rooms.ticket(call.ticketId)), 'chat:received', message);
+      pushClerk(socket.to(rooms.clerk(session.clerkId)), 'chat:received', message);
+      return { message };
+    },
+    'call:note': async ({ callId, text }, { session, now }) => {
+      const call = await myCall(session, callId, { open: false });
+      await ctx.kv.push(
+        `notes:${call.id}`,
+        JSON.stringify({ at: now, text }),
+        retentionSeconds,
+        NOTE_MAX_ENTRIES,
+      );
+      return {};
+    },
+    'case:open': async ({ callId }, { session, now }) => {
+      const call = await myCall(session, callId, { open: false });
+      const caseReference = await ctx.store.openCase(call.id, now);
+      pushCitizen(ctx.io.of('/citizen').to(rooms.ticket(call.ticketId)), 'case:opened', {
+        callId: call.id,
+        caseReference,
+      });
+      return { caseReference };
+    },
+    'call:transfer': async ({ callId, target, note }, { session, now }) => {
+      await myCall(session, callId);
+      await ctx.store.transfer(callId, target, note, now);
+      ctx.metrics.calls.inc({ event: 'ended' });
+      ctx.matcher.kick();
+      return {};
+    },
+    'call:end': async ({ callId }, { session, now }) => {
+      await myCall(session, callId);
+      const result = await ctx.store.endCall(callId, 'clerk_ended', now);
+      ctx.metrics.calls.inc({ event: 'ended' });
+      await ctx.kv.set(`last-call:${session.clerkId}`, result.call.id, retentionSeconds);
+      return { wrapUpUntil: result.wrapUpUntil };
+    },
+    'wrapup:done': async ({ outcome, notes, next }, { session, now }) => {
+      const after: AfterWrapUp = next === 'away' ? { state: 'away', reason: 'admin' } : { state: next };
+      const clerk = await ctx.store.wrapUpDone(session.clerkId, after, now);
+      const lastCall = await ctx.kv.get(`last-call:${session.clerkId}`);
+      if (lastCall && (outcome || notes)) {
+        const entry = JSON.stringify({ at: now, outcome: outcome ?? null, text: notes ?? '' });
+        await ctx.kv.push(`notes:${lastCall}`, entry, retentionSeconds, NOTE_MAX_ENTRIES);
+      }
+      if (clerk.state === 'available') ctx.matcher.kick();
+      return { clerk };
+    },
+  });
+
+  nsp.on('connection', (socket) => {
+    const { session } = sessionOf(socket);
+    const staff = ctx.directory.staffById(session.sub);
+    if (!staff || staff.role !== 'clerk') {
+      socket.disconnect(true);
+      return;
+    }
+    const clerk: ClerkSession = { clerkId: staff.id, staff };
+    const pending = offlineTimers.get(staff.id);
+    if (pending) clearTimeout(pending);
+    offlineTimers.delete(staff.id);
+    watchExpiry(socket, logger);
+    attachHandlers(socket, clerk, handlers, { limiter, logger, metrics: ctx.metrics, namespace: 'clerk' });
+    void socket.join(rooms.clerk(staff.id));
+    socket.on('disconnect', () => {
+      limiter.forget(socket.id);
+      scheduleOffline(staff.id);
+    });
+  });
+
+  function scheduleOffline(clerkId: ClerkId): void {
+    const existing = offlineTimers.get(clerkId);
+    if (existing) clearTimeout(existing);
+    const timer = setTimeout(() => {
+      offlineTimers.delete(clerkId);
+      void signOffIfGone(clerkId);
+    }, OFFLINE_GRACE_MS);
+    timer.unref();
+    offlineTimers.set(clerkId, timer);
+  }
+
+  async function signOffIfGone(clerkId: ClerkId): Promise<void> {
+    try {
+      if ((await nsp.in(rooms.clerk(clerkId)).fetchSockets()).length > 0) return;
+      const view = await ctx.store.getClerk(clerkId);
+      if (view && (view.state === 'available' || view.state === 'away')) {
+        await ctx.store.setClerkState(clerkId, { state: 'offline' }, Date.now());
+        logger.info({ clerk: clerkId }, 'clerk signed off after console left');
+      }
+    } catch (error) {
+      if (!(error instanceof AblakError)) logger.error({ err: error, clerk: clerkId }, 'sign-off failed');
+    }
+  }
+
+  return {
+    close() {
+      for (const t of offlineTimers.values()) clearTimeout(t);
+      offlineTimers.clear();
+    },
+  };
+}

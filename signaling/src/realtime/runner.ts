@@ -1,0 +1,183 @@
+import type { QueueId } from '@ablak/protocol';
+import type { Logger } from 'pino';
+import { callSummary, offerView } from '../calls/views';
+import { peerIds } from '../calls/media';
+import { rooms, type AppContext } from '../context';
+import type { StoreEvent } from '../store/types';
+import type { Board } from './board';
+import { pushCitizen, pushClerk } from './push';
+
+type EventOf<T extends StoreEvent['type']> = Extract<StoreEvent, { type: T }>;
+type Reactions = { [T in StoreEvent['type']]: (event: EventOf<T>) => Promise<void> | void };
+
+const POSITIONS_DELAY_MS = 150;
+const ESTIMATE_REFRESH_MS = 10_000;
+
+/**
+ * Carries out the store's events on this node's sockets. Every node receives every event, so every
+ * push here is `.local`: each node tells only the sockets it holds. Also runs the sweep timer.
+ */
+export class Runner {
+  private readonly pendingQueues = new Set<QueueId>();
+  private positionsTimer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private estimateTimer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private closed = false;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly board: Board,
+  ) {
+    this.logger = ctx.logger.child({ module: 'runner' });
+  }
+
+  private get citizens() {
+    return this.ctx.io.of('/citizen').local;
+  }
+  private get clerks() {
+    return this.ctx.io.of('/clerk').local;
+  }
+
+  private readonly reactions: Reactions = {
+    'ticket:moved': async (e) => {
+      this.refreshPositions(e.queue);
+      const to = this.citizens.to(rooms.ticket(e.ticketId));
+      if (e.reason === 'offer_returned' || e.reason === 'resumed') {
+        pushCitizen(to, 'queue:position-changed', await this.ctx.store.position(e.ticketId, Date.now()));
+      } else if (e.reason === 'transferred') {
+        const position = await this.ctx.store.position(e.ticketId, Date.now());
+        pushCitizen(to, 'call:transferred', { queue: e.queue, position });
+      } else if (e.reason === 'expired' || e.reason === 'cancelled') {
+        pushCitizen(to, 'ticket:closed', { state: e.state, reason: e.reason });
+      }
+    },
+    'offer:made': ({ offer }) => {
+      pushCitizen(this.citizens.to(rooms.ticket(offer.ticket.id)), 'call:offered', {
+        deadline: offer.deadline,
+      });
+      pushClerk(
+        this.clerks.to(rooms.clerk(offer.clerkId)),
+        'offer:received',
+        offerView(offer, this.ctx.catalogue),
+      );
+    },
+    'offer:withdrawn': (e) => {
+      const reason = e.reason === 'timeout' ? 'timeout' : 'cancelled';
+      pushClerk(this.clerks.to(rooms.clerk(e.clerkId)), 'offer:withdrawn', { ticketId: e.ticketId, reason });
+    },
+    'clerk:state-changed': ({ clerk }) => {
+      pushClerk(this.clerks.to(rooms.clerk(clerk.id)), 'clerk:state-changed', clerk);
+      this.board.markDirty();
+    },
+    'call:started': async ({ call }) => {
+      this.board.markDirty();
+      const room = rooms.ticket(call.ticketId);
+      if (!this.hasLocal('/citizen', room)) return;
+      const media = await this.ctx.media.access(
+        call.room,
+        { peer: peerIds.citizen(call.ticketId), name: call.citizenName, role: 'citizen' },
+        Date.now(),
+      );
+      pushCitizen(this.citizens.to(room), 'call:matched', {
+        callId: call.id,
+        clerkName: call.clerkName,
+        media,
+      });
+    },
+    'call:ended': ({ call, wrapUpUntil }) => {
+      this.board.markDirty();
+      pushCitizen(this.citizens.to(rooms.ticket(call.ticketId)), 'call:ended', {
+        callId: call.id,
+        reason: call.endReason ?? 'clerk_ended',
+        caseReference: call.caseReference,
+      });
+      pushClerk(this.clerks.to(rooms.clerk(call.clerkId)), 'call:ended', {
+        callId: call.id,
+        reason: call.endReason ?? 'clerk_ended',
+        wrapUpUntil,
+      });
+    },
+    'stats:changed': () => this.board.markDirty(),
+  };
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.ctx.store.subscribe((event) => this.onEvent(event));
+    this.sweepTimer = setInterval(() => void this.sweep(), this.ctx.config.sweepIntervalMs);
+    this.estimateTimer = setInterval(() => this.refreshLocalQueues(), ESTIMATE_REFRESH_MS);
+    this.sweepTimer.unref();
+    this.estimateTimer.unref();
+  }
+
+  private onEvent(event: StoreEvent): void {
+    if (this.closed) return;
+    const react = this.reactions[event.type] as (e: StoreEvent) => Promise<void> | void;
+    void (async () => {
+      try {
+        await react(event);
+      } catch (error) {
+        this.logger.error({ err: error, event: event.type }, 'store event reaction failed');
+      }
+    })();
+  }
+
+  private hasLocal(namespace: string, room: string): boolean {
+    return (this.ctx.io.of(namespace).adapter.rooms.get(room)?.size ?? 0) > 0;
+  }
+
+  /** Coalesces position pushes per queue: one `positions` read per queue per short window. */
+  refreshPositions(queue: QueueId): void {
+    this.pendingQueues.add(queue);
+    if (this.positionsTimer || this.closed) return;
+    this.positionsTimer = setTimeout(() => {
+      this.positionsTimer = null;
+      const queues = [...this.pendingQueues];
+      this.pendingQueues.clear();
+      for (const q of queues) void this.pushPositions(q);
+    }, POSITIONS_DELAY_MS);
+  }
+
+  private async pushPositions(queue: QueueId): Promise<void> {
+    try {
+      const positions = await this.ctx.store.positions(queue, Date.now());
+      for (const p of positions) {
+        const room = rooms.ticket(p.ticketId);
+        if (this.hasLocal('/citizen', room)) pushCitizen(this.citizens.to(room), 'queue:position-changed', p);
+      }
+    } catch (error) {
+      this.logger.error({ err: error, queue }, 'position push failed');
+    }
+  }
+
+  /** Estimates change with time even when nothing moves: refresh queues that have local citizens. */
+  private refreshLocalQueues(): void {
+    const queues = new Set<QueueId>();
+    for (const socket of this.ctx.io.of('/citizen').sockets.values()) {
+      const queue = (socket.data as { queue?: QueueId }).queue;
+      if (queue) queues.add(queue);
+    }
+    for (const q of queues) this.refreshPositions(q);
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const result = await this.ctx.store.sweep(Date.now());
+      for (let i = 0; i < result.expiredOffers.length; i++)
+        this.ctx.metrics.offers.inc({ outcome: 'expired' });
+    } catch (error) {
+      if (!this.closed) this.logger.error({ err: error }, 'sweep failed');
+    }
+    // Tiers open with waiting time, so a match may be possible now even without an event.
+    this.ctx.matcher.kick();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.unsubscribe?.();
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.estimateTimer) clearInterval(this.estimateTimer);
+    if (this.positionsTimer) clearTimeout(this.positionsTimer);
+  }
+}

@@ -1,0 +1,207 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Appointments } from './appointments/appointments';
+import { TokenService } from './auth/tokens';
+import { MediaBroker } from './calls/media';
+import type { SignalingConfig } from './config';
+import type { AppContext } from './context';
+import { Directory } from './directory/directory';
+import { Documents } from './documents/documents';
+import { createHttpApp } from './http/app';
+import { CaseTypeSearch } from './http/case-type-search';
+import { MemoryKv } from './kv/memory';
+import { RedisKv } from './kv/redis';
+import type { SharedKv } from './kv/types';
+import { Metrics } from './metrics/metrics';
+import type { Catalogue } from './queue/catalogue';
+import { Board } from './realtime/board';
+import { registerCitizenNamespace } from './realtime/citizen';
+import { registerClerkNamespace } from './realtime/clerk';
+import { Matcher } from './realtime/matcher';
+import { Runner } from './realtime/runner';
+import { registerSupervisorNamespace } from './realtime/supervisor';
+import { loadCatalogueFile } from './store/catalogue-file';
+import { MemoryStore } from './store/memory';
+import type { Store } from './store/types';
+
+/** An SFU node running in this process (embedded mode), as signaling uses it. */
+export interface EmbeddedSfu {
+  attach(io: Server): unknown;
+  closeRoom?(room: string, reason?: string): boolean;
+  close(): Promise<void>;
+}
+
+export interface SignalingDeps {
+  logger?: Logger;
+  /** Defaults: MemoryStore without REDIS_URL, RedisStore with it (see `createStore`). */
+  store?: Store;
+  catalogue?: Catalogue;
+  directory?: Directory;
+  kv?: SharedKv;
+  /**
+   * Starts the embedded SFU once the server listens (its public URL is the server's). Given the
+   * server's URL and the store to heartbeat into; the returned node is attached and closed with us.
+   */
+  embedSfu?: (url: string, store: Store, logger: Logger) => Promise<EmbeddedSfu>;
+  /** Store factory for fleet mode (RedisStore), injected so this module does not load Redis code eagerly. */
+  createStore?: (catalogue: Catalogue, config: SignalingConfig) => Promise<Store>;
+}
+
+export interface RunningSignaling {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  readonly port: number;
+  readonly io: Server;
+  readonly context: AppContext;
+  /** Stops taking connections, closes sockets, timers, store, SFU; idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Starts one signaling server (HTTP + Socket.IO) on `config.port` (0 = any free port). */
+export async function startSignaling(
+  config: SignalingConfig,
+  deps: SignalingDeps = {},
+): Promise<RunningSignaling> {
+  const logger =
+    deps.logger ??
+    pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.token', '*.grant'] });
+  const catalogue = deps.catalogue ?? deps.store?.catalogue ?? loadCatalogueFile(config.catalogueFile);
+  const directory = deps.directory ?? Directory.fromFile(config.directoryFile);
+  const fleet = config.redisUrl !== undefined;
+  const store =
+    deps.store ??
+    (fleet && deps.createStore
+      ? await deps.createStore(catalogue, config)
+      : new MemoryStore(catalogue, { dropGraceSeconds: config.dropGraceSeconds }));
+  const kv = deps.kv ?? (config.redisUrl ? new RedisKv(config.redisUrl) : new MemoryKv());
+  const tokens = new TokenService(config);
+  const metrics = new Metrics({ defaultMetrics: true });
+
+  const httpServer = createServer();
+  httpServer.keepAliveTimeout = 65_000;
+  const io = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    cors: config.corsOrigins.length > 0 ? { origin: [...config.corsOrigins] } : undefined,
+    connectionStateRecovery: {
+      maxDisconnectionDuration: config.dropGraceSeconds * 1000,
+      skipMiddlewares: true,
+    },
+  });
+  const adapterRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : null;
+  if (adapterRedis) {
+    adapterRedis.on('error', (err) => logger.warn({ err }, 'adapter redis error'));
+    io.adapter(createAdapter(adapterRedis, { streamName: 'ablak:sio' }));
+  }
+
+  const media = new MediaBroker({
+    store,
+    kv,
+    tokens,
+    iceServers: config.iceServers,
+    logger: logger.child({ module: 'media' }),
+  });
+  const search = new CaseTypeSearch([...catalogue.caseTypes.values()]);
+  const matcher = new Matcher(store, metrics, logger.child({ module: 'matcher' }));
+  const ctx: AppContext = {
+    config,
+    logger,
+    store,
+    catalogue,
+    directory,
+    tokens,
+    kv,
+    media,
+    metrics,
+    search,
+    matcher,
+    io,
+  };
+  metrics.bind({
+    socketsByRole: () => ({
+      citizen: io.of('/citizen').sockets.size,
+      clerk: io.of('/clerk').sockets.size,
+      supervisor: io.of('/supervisor').sockets.size,
+    }),
+    waitingByQueue: async () =>
+      (await store.queueStats(Date.now())).map((q) => ({ queue: q.queue, waiting: q.waiting })),
+  });
+
+  let sfu: EmbeddedSfu | null = null;
+  let baseUrl = '';
+  const appointments = new Appointments(kv, () => config.publicUrl ?? baseUrl);
+  const documents = new Documents(kv, config.documentRetentionHours * 3600);
+  const app = createHttpApp(ctx, {
+    documents,
+    appointments,
+    ready: async () => {
+      try {
+        await store.queueStats(Date.now(), []);
+        return await kv.ping();
+      } catch {
+        return false;
+      }
+    },
+  });
+  httpServer.on('request', app);
+
+  const board = new Board(ctx);
+  const runner = new Runner(ctx, board);
+  registerCitizenNamespace(ctx);
+  const clerkNs = registerClerkNamespace(ctx);
+  registerSupervisorNamespace(ctx, board);
+  await runner.start();
+  board.start();
+
+  const port = await listen(httpServer, config.port, config.host);
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  baseUrl = `http://${host}:${port}`;
+  if (deps.embedSfu) {
+    sfu = await deps.embedSfu(config.publicUrl ?? baseUrl, store, logger);
+    sfu.attach(io);
+    const embedded = sfu;
+    if (embedded.closeRoom) {
+      void store.subscribe((event) => {
+        if (event.type === 'call:ended' && event.call.endReason !== 'transferred')
+          embedded.closeRoom?.(event.call.room, 'ended');
+      });
+    }
+  }
+  logger.info({ port, fleet, sfu: sfu !== null }, 'signaling listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      runner.close();
+      board.close();
+      clerkNs.close();
+      matcher.close();
+      await matcher.idle();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      httpServer.closeAllConnections();
+      if (sfu) await sfu.close();
+      if (!deps.store) await store.close();
+      if (!deps.kv) await kv.close();
+      adapterRedis?.disconnect();
+    })());
+
+  return { url: baseUrl, port, io, context: ctx, close, [Symbol.asyncDispose]: close };
+}
