@@ -2,26 +2,19 @@
  * A standalone SFU node: its own HTTP server (Socket.IO `/media`, `/healthz`, `/metrics`), registered
  * in Redis when REDIS_URL is set. The only place in the package that reads the environment.
  */
-import http from 'node:http';
-import express from 'express';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { Server } from 'socket.io';
 import {
+  RedisSfuRegistry,
   SfuConfigError,
   SfuNode,
-  createOpsRouter,
+  createSfuLogger,
   parseSfuConfig,
-  RedisSfuRegistry,
+  startSfuHttpServer,
   type SfuNodeConfig,
   type SfuRegistryPublisher,
 } from './server/index';
 
-const logger = pino({
-  name: 'ablak-sfu',
-  level: process.env.LOG_LEVEL ?? 'info',
-  redact: ['req.headers.authorization', 'token', '*.token', 'grant', '*.grant'],
-});
+const logger = createSfuLogger(process.env.LOG_LEVEL ?? 'info');
 
 let config: SfuNodeConfig;
 try {
@@ -37,15 +30,8 @@ try {
 const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
 const registry: SfuRegistryPublisher | undefined = redis ? new RedisSfuRegistry(redis) : undefined;
 const node = await SfuNode.create(config, { logger, ...(registry ? { registry } : {}) });
-
-const app = express();
-app.disable('x-powered-by');
-app.use(createOpsRouter(node));
-const server = http.createServer(app);
-const io = new Server(server, { cors: { origin: true, credentials: false }, maxHttpBufferSize: 256 * 1024 });
-node.attach(io);
-await new Promise<void>((resolve) => server.listen(config.port, resolve));
-logger.info({ port: config.port, node: config.nodeId }, 'standalone sfu listening');
+const server = await startSfuHttpServer(node, { port: config.port, host: process.env.HOST ?? '0.0.0.0' });
+logger.info({ port: server.port, node: config.nodeId, redis: redis !== undefined }, 'standalone sfu listening');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -53,7 +39,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info({ signal, drainMs: config.drainMs }, 'draining');
   await node.close({ drainMs: config.drainMs });
-  await io.close();
+  await server.close();
   redis?.disconnect();
   process.exit(0);
 }

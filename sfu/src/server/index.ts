@@ -6,3 +6,5 @@ export { turnCredentials, iceServersFor, type TurnConfig } from './turn';
 export { createOpsRouter } from './ops';
 export { MEDIA_NAMESPACE } from './media-namespace';
 export { MEDIA_CODECS } from './codecs';
+export { createSfuLogger } from './logger';
+export { startSfuHttpServer, type SfuHttpServer } from './standalone';
