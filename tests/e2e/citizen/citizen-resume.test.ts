@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
+import type { CaseType } from '@ablak/protocol';
+import { queueHeadlessCitizen } from './support/citizen';
+import { login } from './support/clerk';
+import { caseTypeFor, waitForScreen, walkToWaitingRoom } from './support/flow';
+import { checkScreen, describeViolations } from './support/page';
+import { startServer, type RunningServer } from './support/server';
+
+describe('citizen waiting room survives a reload', () => {
+  let server: RunningServer;
+  let browser: TestBrowser;
+  let caseType: CaseType;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    const clerk = await login(server.url, 'clerk1');
+    caseType = await caseTypeFor(server.url, clerk.user.skills.map((s) => s.queue));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('keeps the same ticket and place in the queue after the page is reloaded, then lets the citizen leave', async () => {
+    const ahead = await queueHeadlessCitizen(server.url, caseType.code, 'Elöl Álló');
+    try {
+      expect(ahead.position.position).toBe(1);
+      const page = await browser.context.newPage();
+      await walkToWaitingRoom(page, server.url, caseType, 'Kata');
+      await expect.poll(() => page.getByTestId('queue-position').textContent()).toBe('2');
+      const ticketBefore = await page.evaluate(() => JSON.parse(sessionStorage.getItem('ablak.ticket') ?? '{}').ticket?.ticketId as string);
+      expect(ticketBefore).toBeTruthy();
+
+      await page.reload();
+      await waitForScreen(page, 'waiting');
+      await expect.poll(() => page.getByTestId('queue-position').textContent(), { timeout: 15_000 }).toBe('2');
+      const ticketAfter = await page.evaluate(() => JSON.parse(sessionStorage.getItem('ablak.ticket') ?? '{}').ticket?.ticketId as string);
+      expect(ticketAfter).toBe(ticketBefore);
+
+      const violations = await checkScreen(page, 'waiting-after-reload');
+      expect(violations, describeViolations(violations)).toEqual([]);
+
+      await page.getByRole('button', { name: 'Kilépés a sorból' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Biztosan kilép a sorból?' });
+      await dialog.waitFor();
+      const dialogViolations = await checkScreen(page, 'leave-dialog');
+      expect(dialogViolations, describeViolations(dialogViolations)).toEqual([]);
+      await dialog.getByRole('button', { name: 'Igen, kilépek' }).click();
+      await waitForScreen(page, 'closed');
+      expect(await page.evaluate(() => sessionStorage.getItem('ablak.ticket'))).toBeNull();
+      const closedViolations = await checkScreen(page, 'closed');
+      expect(closedViolations, describeViolations(closedViolations)).toEqual([]);
+      await page.close();
+    } finally {
+      ahead.close();
+    }
+  });
+});

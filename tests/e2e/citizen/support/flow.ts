@@ -1,0 +1,42 @@
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { CaseTypeList, type CaseType } from '@ablak/protocol';
+
+/** A case type that `clerk` can serve (its queue is one of the clerk's skills). */
+export async function caseTypeFor(url: string, queues: readonly string[]): Promise<CaseType> {
+  const res = await fetch(`${url}/api/case-types?limit=2000&lang=hu`);
+  const list = CaseTypeList.parse(await res.json());
+  const found = list.caseTypes.find((ct) => queues.includes(ct.queue));
+  if (!found) throw new Error(`no case type in queues ${queues.join(', ')}`);
+  return found;
+}
+
+/** Strips accents the way a hurried citizen types: "személyi" → "szemelyi". */
+export function unaccented(text: string): string {
+  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '');
+}
+
+export async function screenOf(page: Page): Promise<string | null> {
+  return page.locator('[data-screen]').first().getAttribute('data-screen');
+}
+
+export async function waitForScreen(page: Page, name: string, timeoutMs = 20_000): Promise<void> {
+  await page.locator(`[data-screen="${name}"]`).waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Start → matter (searched without accents) → name → device check → queue, with the mouse. */
+export async function walkToWaitingRoom(page: Page, url: string, caseType: CaseType, name: string): Promise<void> {
+  await page.goto(url);
+  await waitForScreen(page, 'start');
+  await page.getByRole('button', { name: 'Videóhívás indítása' }).click();
+  await waitForScreen(page, 'matter');
+  await page.getByLabel('Ügy keresése').fill(unaccented(caseType.name.hu));
+  await page.getByRole('button', { name: caseType.name.hu }).first().click();
+  await waitForScreen(page, 'details');
+  await page.getByLabel('Név, amelyen szólíthatjuk').fill(name);
+  await page.getByRole('button', { name: 'Tovább' }).click();
+  await waitForScreen(page, 'devices');
+  await page.getByRole('button', { name: 'Beállok a sorba' }).click();
+  await waitForScreen(page, 'waiting');
+  await expect.poll(() => page.getByTestId('queue-position').textContent(), { timeout: 15_000 }).toMatch(/^\d+$/);
+}
