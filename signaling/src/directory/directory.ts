@@ -28,10 +28,15 @@ export class Directory {
   }
 
   static fromFile(path: string): Directory {
-    const parsed = DirectoryFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return Directory.fromJson(JSON.parse(readFileSync(path, 'utf8')), path);
+  }
+
+  /** Validates directory JSON (an operator's file or test data). */
+  static fromJson(json: unknown, source = 'directory'): Directory {
+    const parsed = DirectoryFile.safeParse(json);
     if (!parsed.success) {
       const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
-      throw new Error(`directory file ${path} is invalid: ${first.join('; ')}`);
+      throw new Error(`${source} is invalid: ${first.join('; ')}`);
     }
     return new Directory(parsed.data);
   }
@@ -58,4 +63,9 @@ export class Directory {
     const okPassword = await bcrypt.compare(password, record?.passwordHash ?? DUMMY_HASH);
     return record && okPassword ? record : undefined;
   }
+}
+
+/** bcrypt hash for a directory file (cost 10 by default; tests may use less). */
+export function hashPassword(password: string, cost = 10): string {
+  return bcrypt.hashSync(password, cost);
 }
