@@ -37,12 +37,12 @@ const lockedHash = bcrypt.hashSync(randomBytes(24).toString('base64'), 10);
 const person = () => `${pick(FAMILY_NAMES)} ${pick(FIRST_NAMES)}`;
 const staff: unknown[] = [];
 
-// Demo clerks: queues dealt round-robin (every queue is served), clerks 1 and 2 topped up to three.
+// Demo clerks: queues dealt round-robin (every queue is served), clerks 1 and 2 also take the busiest.
 const demoSkills = Array.from({ length: 6 }, () => [] as { queue: string; level: number }[]);
 queues.forEach((queue, i) => demoSkills[i % 6]?.push({ queue, level: 1 }));
+// The busiest queues (first in the catalogue) are also held, at level 2, by clerks 1 and 2.
 for (const own of demoSkills.slice(0, 2)) {
-  for (const queue of queues) {
-    if (own.length >= 3) break;
+  for (const queue of queues.slice(0, 3)) {
     if (!own.some((s) => s.queue === queue)) own.push({ queue, level: 2 });
   }
 }

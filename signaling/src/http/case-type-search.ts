@@ -58,7 +58,12 @@ export class CaseTypeSearch {
     const inCategory = query.category
       ? scored.filter((s) => s.entry.caseType.category === query.category)
       : scored;
-    inCategory.sort((a, b) => b.score - a.score || a.entry.name[lang].localeCompare(b.entry.name[lang]));
+    inCategory.sort(
+      (a, b) =>
+        b.score - a.score ||
+        a.entry.name[lang].length - b.entry.name[lang].length ||
+        a.entry.name[lang].localeCompare(b.entry.name[lang]),
+    );
     const categories: CaseTypeCategory[] = [...counts].map(([id, count]) => ({
       id,
       name: this.categoryNames.get(id) ?? { hu: id, en: id },

@@ -21,11 +21,12 @@ describe('signaling auth', () => {
   afterAll(() => fx.close());
 
   it('signs a clerk in with the right password and returns a short-lived token and a refresh token', async () => {
-    const res = await fx.post<{ token: string; refreshToken: string; expiresAt: number; user: { id: string; role: string } }>(
-      server.url,
-      '/api/auth/login',
-      { username: 'c1', password: PASSWORD },
-    );
+    const res = await fx.post<{
+      token: string;
+      refreshToken: string;
+      expiresAt: number;
+      user: { id: string; role: string };
+    }>(server.url, '/api/auth/login', { username: 'c1', password: PASSWORD });
     expect(res.status).toBe(200);
     if (!res.body.ok) throw new Error('login failed');
     expect(res.body.user).toMatchObject({ id: 'c1', role: 'clerk', office: 'office-001' });
@@ -38,7 +39,10 @@ describe('signaling auth', () => {
     const unknown = await fx.post(server.url, '/api/auth/login', { username: 'nobody', password: 'nope' });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
-    expect(wrong.body).toEqual({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Wrong username or password' } });
+    expect(wrong.body).toEqual({
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: 'Wrong username or password' },
+    });
     expect(unknown.body).toEqual(wrong.body);
   });
 
@@ -53,7 +57,9 @@ describe('signaling auth', () => {
 
   it('refreshes a session with the refresh token, and refuses an access token as refresh token', async () => {
     const login = await fx.login(server.url, 'sup');
-    const refreshed = await fx.post<{ token: string }>(server.url, '/api/auth/refresh', { refreshToken: login.refreshToken });
+    const refreshed = await fx.post<{ token: string }>(server.url, '/api/auth/refresh', {
+      refreshToken: login.refreshToken,
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.ok).toBe(true);
     const misuse = await fx.post(server.url, '/api/auth/refresh', { refreshToken: login.token });
@@ -74,7 +80,9 @@ describe('signaling auth', () => {
       ['/clerk', ticket.citizenToken],
       ['/supervisor', ticket.citizenToken],
     ] as const) {
-      await expect(fx.connect(server.url, ns, { token })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+      await expect(fx.connect(server.url, ns, { token })).rejects.toMatchObject({
+        data: { code: 'FORBIDDEN' },
+      });
     }
   });
 
@@ -82,15 +90,27 @@ describe('signaling auth', () => {
     const clerk = await fx.login(server.url, 'c1');
     const [h, p] = clerk.token.split('.');
     const forged = `${h}.${p}.${'A'.repeat(43)}`;
-    const otherSecret = tokensWith('another-secret-0123456789-0123456789-xx').signSession({ sub: 'c1', role: 'clerk', name: 'x' }).token;
-    await expect(fx.connect(server.url, '/clerk', { token: forged })).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
-    await expect(fx.connect(server.url, '/clerk', { token: otherSecret })).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
-    await expect(fx.connect(server.url, '/clerk', {})).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
+    const otherSecret = tokensWith('another-secret-0123456789-0123456789-xx').signSession({
+      sub: 'c1',
+      role: 'clerk',
+      name: 'x',
+    }).token;
+    await expect(fx.connect(server.url, '/clerk', { token: forged })).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+    });
+    await expect(fx.connect(server.url, '/clerk', { token: otherSecret })).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+    });
+    await expect(fx.connect(server.url, '/clerk', {})).rejects.toMatchObject({
+      data: { code: 'BAD_REQUEST' },
+    });
   });
 
   it('refuses a client that speaks another protocol version', async () => {
     const clerk = await fx.login(server.url, 'c1');
-    await expect(fx.connect(server.url, '/clerk', { token: clerk.token, protocolVersion: 999 })).rejects.toMatchObject({
+    await expect(
+      fx.connect(server.url, '/clerk', { token: clerk.token, protocolVersion: 999 }),
+    ).rejects.toMatchObject({
       data: { code: 'PROTOCOL_VERSION' },
     });
   });

@@ -35,7 +35,7 @@ export function testCatalogue(): Catalogue {
     ['ID-01', 'Személyi igazolvány kiadása', 'Issuing an identity card', 'id', 'q-id'],
     ['ID-02', 'Személyi igazolvány pótlása', 'Replacing a lost identity card', 'id', 'q-id'],
     ['PASS-01', 'Útlevél igénylése', 'Applying for a passport', 'id', 'q-id'],
-    ['DRV-01', 'Vezetői engedély cseréje', "Renewing a driving licence", 'transport', 'q-transport'],
+    ['DRV-01', 'Vezetői engedély cseréje', 'Renewing a driving licence', 'transport', 'q-transport'],
     ['VEH-01', 'Gépjármű forgalomba helyezése', 'Registering a vehicle', 'transport', 'q-transport'],
     ['FAM-01', 'Családi pótlék igénylése', 'Claiming family allowance', 'family', 'q-family'],
     ['ADDR-01', 'Lakcímbejelentés', 'Registering an address', 'id', 'q-id'],
@@ -150,7 +150,11 @@ export type Client = Socket & {
   /** emitWithAck with a timeout; resolves to the ack (never rejects on `ok: false`). */
   request<T = Record<string, unknown>>(event: string, payload?: unknown): Promise<Ack<T>>;
   /** Resolves with the next push of `event` (optionally matching `where`). */
-  next<T = Record<string, unknown>>(event: string, where?: (payload: T) => boolean, timeoutMs?: number): Promise<T>;
+  next<T = Record<string, unknown>>(
+    event: string,
+    where?: (payload: T) => boolean,
+    timeoutMs?: number,
+  ): Promise<T>;
 };
 
 export class Fixture {
@@ -169,7 +173,12 @@ export class Fixture {
     return server;
   }
 
-  async post<T>(base: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: Ack<T> }> {
+  async post<T>(
+    base: string,
+    path: string,
+    body: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: Ack<T> }> {
     const res = await fetch(base + path, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
@@ -208,9 +217,9 @@ export class Fixture {
       forceNew: true,
     }) as Client;
     this.sockets.push(socket);
-    socket.request = async <T,>(event: string, payload?: unknown) =>
+    socket.request = async <T>(event: string, payload?: unknown) =>
       (await socket.timeout(10_000).emitWithAck(event, payload ?? {})) as Ack<T>;
-    socket.next = <T,>(event: string, where?: (p: T) => boolean, timeoutMs = 10_000) =>
+    socket.next = <T>(event: string, where?: (p: T) => boolean, timeoutMs = 10_000) =>
       new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => {
           socket.off(event, listener);
@@ -245,7 +254,11 @@ export function expectOk<T>(ack: Ack<T>): T & { ok: true } {
   return ack;
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, stepMs = 25): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  stepMs = 25,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return;
