@@ -1,0 +1,137 @@
+import type { types as msc } from 'mediasoup-client';
+import type { MediaRequests, ProducerSource, RequestOf, ResultOf } from '@ablak/protocol';
+
+type Request = <K extends keyof MediaRequests & string>(event: K, payload: RequestOf<MediaRequests, K>) => Promise<ResultOf<MediaRequests, K>>;
+
+interface LocalEntry {
+  track: MediaStreamTrack | null;
+  paused: boolean;
+  producer: msc.Producer | undefined;
+  producing: Promise<void> | undefined;
+}
+
+/** Three simulcast layers (quarter, half, full resolution), each with three temporal layers. */
+const CAMERA_SIMULCAST: msc.RtpEncodingParameters[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
+  { scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' },
+];
+
+/**
+ * What this browser publishes, per source. Entries outlive transports: after a re-join every track is
+ * produced again on the new send transport, with its paused state.
+ */
+export class LocalMedia {
+  private readonly entries = new Map<ProducerSource, LocalEntry>();
+
+  constructor(
+    private readonly deps: {
+      simulcast: boolean;
+      request: Request;
+      transport: () => msc.Transport | undefined;
+    },
+  ) {}
+
+  track(source: ProducerSource): MediaStreamTrack | null {
+    return this.entries.get(source)?.track ?? null;
+  }
+  paused(source: ProducerSource): boolean {
+    return this.entries.get(source)?.paused ?? false;
+  }
+
+  async publish(source: ProducerSource, track: MediaStreamTrack, paused: boolean): Promise<void> {
+    const existing = this.entries.get(source);
+    if (existing) {
+      existing.paused = paused;
+      await this.replaceTrack(source, track);
+      await this.setPaused(source, paused);
+      return;
+    }
+    const entry: LocalEntry = { track, paused, producer: undefined, producing: undefined };
+    this.entries.set(source, entry);
+    await this.produce(source, entry);
+  }
+
+  /** Produces every entry that has no producer on the current transport. */
+  async republish(): Promise<void> {
+    await Promise.all([...this.entries].map(([source, entry]) => this.produce(source, entry)));
+  }
+
+  async replaceTrack(source: ProducerSource, track: MediaStreamTrack | null): Promise<void> {
+    const entry = this.entries.get(source);
+    if (!entry) throw new Error(`nothing published for ${source}`);
+    entry.track = track;
+    await entry.producing;
+    if (entry.producer && !entry.producer.closed) await entry.producer.replaceTrack({ track });
+    else if (track) await this.produce(source, entry);
+  }
+
+  async setPaused(source: ProducerSource, paused: boolean): Promise<void> {
+    const entry = this.entries.get(source);
+    if (!entry) return;
+    entry.paused = paused;
+    await entry.producing;
+    const producer = entry.producer;
+    if (!producer || producer.closed || producer.paused === paused) return;
+    if (paused) producer.pause();
+    else producer.resume();
+    await this.deps.request(paused ? 'media:pause-producer' : 'media:resume-producer', { producerId: producer.id });
+  }
+
+  async unpublish(source: ProducerSource): Promise<void> {
+    const entry = this.entries.get(source);
+    if (!entry) return;
+    this.entries.delete(source);
+    await entry.producing?.catch(() => undefined);
+    const producer = entry.producer;
+    if (producer && !producer.closed) {
+      producer.close();
+      await this.deps.request('media:close-producer', { producerId: producer.id }).catch(() => undefined);
+    }
+  }
+
+  /** The transport is gone: forget its producers, keep the tracks. */
+  detach(): void {
+    for (const entry of this.entries.values()) {
+      entry.producer?.close();
+      entry.producer = undefined;
+      entry.producing = undefined;
+    }
+  }
+
+  close(): void {
+    this.detach();
+    this.entries.clear();
+  }
+
+  private produce(source: ProducerSource, entry: LocalEntry): Promise<void> {
+    const transport = this.deps.transport();
+    if (!transport || transport.closed || !entry.track || (entry.producer && !entry.producer.closed)) return entry.producing ?? Promise.resolve();
+    if (entry.producing) return entry.producing;
+    const track = entry.track;
+    const options: msc.ProducerOptions = {
+      track,
+      stopTracks: false,
+      disableTrackOnPause: false,
+      zeroRtpOnPause: true,
+      appData: { source, paused: entry.paused },
+    };
+    if (source === 'camera' && this.deps.simulcast) options.encodings = CAMERA_SIMULCAST;
+    if (source === 'screen') {
+      track.contentHint = 'detail';
+      options.encodings = [{ maxBitrate: 1_500_000 }];
+    }
+    if (source === 'mic') options.codecOptions = { opusFec: true, opusDtx: true };
+    entry.producing = (async () => {
+      const producer = await transport.produce(options);
+      entry.producer = producer;
+      if (entry.paused) producer.pause();
+      producer.on('transportclose', () => {
+        if (entry.producer === producer) entry.producer = undefined;
+      });
+    })().finally(() => {
+      entry.producing = undefined;
+    });
+    return entry.producing;
+  }
+}

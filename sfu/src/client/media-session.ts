@@ -1,0 +1,450 @@
+import { Device } from 'mediasoup-client';
+import type { types as msc } from 'mediasoup-client';
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  mediaPushes,
+  type Ack,
+  type ClientToServerOf,
+  type ConsumerOptions,
+  type MediaAccess,
+  type MediaPushes,
+  type MediaRequests,
+  type ProducerSource,
+  type RemotePeer,
+  type RemoteProducer,
+  type RequestOf,
+  type ResultOf,
+  type ServerToClientOf,
+  type TransportOptions,
+} from '@ablak/protocol';
+import { Emitter } from './emitter';
+import { LocalMedia } from './local-media';
+import { StatsSampler, trackStatsOf, type MediaStats, type TrackStats } from './stats';
+import { TransportWatch } from './transport-watch';
+
+export type MediaConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+/** A track another peer sends, as this browser receives it. */
+export interface RemoteTrack {
+  readonly consumerId: string;
+  readonly producerId: string;
+  readonly peerId: string;
+  readonly kind: 'audio' | 'video';
+  readonly source: ProducerSource;
+  readonly track: MediaStreamTrack;
+  /** The sender paused it (muted camera or mic). */
+  producerPaused: boolean;
+}
+
+export type MediaSessionEvents = {
+  'state-changed': [MediaConnectionState];
+  'peer-joined': [RemotePeer];
+  'peer-left': [{ peerId: string }];
+  'track-added': [RemoteTrack];
+  'track-removed': [RemoteTrack];
+  'track-paused': [RemoteTrack];
+  stats: [MediaStats];
+  'room-closed': [{ reason: string }];
+  error: [Error & { code?: string }];
+};
+
+export interface MediaSessionOptions {
+  /** Consume every producer of the room as it appears (default true). */
+  autoConsume?: boolean;
+  /** Stats sample period; 0 turns periodic stats off (default 2000). */
+  statsIntervalMs?: number;
+  /** Asked for fresh access when the grant was refused on a reconnect (grants live ten minutes). */
+  refreshAccess?: () => Promise<MediaAccess>;
+  /** ICE over TCP only (networks that block UDP). */
+  forceTcp?: boolean;
+  /** Three simulcast layers for the camera (default true). */
+  simulcast?: boolean;
+  requestTimeoutMs?: number;
+}
+
+type MediaSocket = Socket<ServerToClientOf<MediaPushes>, ClientToServerOf<MediaRequests>>;
+type RequestError = Error & { code?: string };
+
+/**
+ * The browser's media session over mediasoup-client: joins a room with a grant, publishes camera, mic
+ * and screen, receives the others' tracks as typed events, and heals itself (ICE restart, full re-join
+ * after a socket reconnect or a server request). It can be opened before a call starts.
+ */
+export class MediaSession extends Emitter<MediaSessionEvents> {
+  private socket: MediaSocket | undefined;
+  private device: Device | undefined;
+  private access: MediaAccess | undefined;
+  private sendTransport: msc.Transport | undefined;
+  private recvTransport: msc.Transport | undefined;
+  private readonly consumers = new Map<string, { consumer: msc.Consumer; remote: RemoteTrack }>();
+  private readonly remotePeers = new Map<string, RemotePeer>();
+  private readonly local: LocalMedia;
+  private readonly watch: TransportWatch;
+  private readonly sampler = new StatsSampler();
+  private stateValue: MediaConnectionState = 'idle';
+  private joining: Promise<void> = Promise.resolve();
+  private joinedOnce = false;
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly options: Required<Omit<MediaSessionOptions, 'refreshAccess'>> & Pick<MediaSessionOptions, 'refreshAccess'>;
+
+  constructor(options: MediaSessionOptions = {}) {
+    super();
+    this.options = {
+      autoConsume: options.autoConsume ?? true,
+      statsIntervalMs: options.statsIntervalMs ?? 2000,
+      forceTcp: options.forceTcp ?? false,
+      simulcast: options.simulcast ?? true,
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+      refreshAccess: options.refreshAccess,
+    };
+    this.local = new LocalMedia({
+      simulcast: this.options.simulcast,
+      request: (event, payload) => this.request(event, payload),
+      transport: () => this.sendTransport,
+    });
+    this.watch = new TransportWatch({
+      restartIce: async (transport) => {
+        const { iceParameters } = await this.request('media:restart-ice', { transportId: transport.id });
+        await transport.restartIce({ iceParameters: iceParameters as unknown as msc.IceParameters });
+      },
+      onHealthChanged: () => this.refreshState(),
+      onGiveUp: () => this.rejoin('ice-failed'),
+    });
+  }
+
+  get state(): MediaConnectionState {
+    return this.stateValue;
+  }
+  get peers(): RemotePeer[] {
+    return [...this.remotePeers.values()];
+  }
+  get remoteTracks(): RemoteTrack[] {
+    return [...this.consumers.values()].map((c) => c.remote);
+  }
+  /** The local track currently published (or waiting to be) for a source. */
+  localTrack(source: ProducerSource): MediaStreamTrack | null {
+    return this.local.track(source);
+  }
+  isMuted(source: ProducerSource): boolean {
+    return this.local.paused(source);
+  }
+
+  /** Connects to the room named by `access`; resolves once joined (transports created). */
+  join(access: MediaAccess): Promise<void> {
+    if (this.socket) throw new Error('this media session has already joined; close it first');
+    this.access = access;
+    this.setState('connecting');
+    const socket: MediaSocket = io(`${access.sfuUrl.replace(/\/$/, '')}/media`, {
+      auth: { token: access.grant, protocolVersion: PROTOCOL_VERSION },
+      query: { room: access.room },
+      transports: ['websocket'],
+      reconnectionDelayMax: 5_000,
+    });
+    this.socket = socket;
+    for (const event of Object.keys(mediaPushes) as (keyof MediaPushes & string)[]) {
+      socket.on(event, ((payload: unknown) => this.onPush(event, payload)) as never);
+    }
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      socket.on('connect', () => {
+        const joined = this.rejoin(this.joinedOnce ? 'socket-reconnected' : 'first-join');
+        if (!settled) {
+          settled = true;
+          joined.then(resolve, reject);
+        }
+      });
+      socket.on('disconnect', (reason) => {
+        if (this.stateValue === 'closed') return;
+        this.setState('reconnecting');
+        if (reason === 'io server disconnect') this.fail('the SFU closed the connection');
+      });
+      socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
+        const code = error.data?.code;
+        if (code === undefined) {
+          if (this.joinedOnce) this.setState('reconnecting');
+          return; // network trouble: socket.io retries on its own
+        }
+        void this.onRefused(code, error.data?.message ?? error.message).then((retry) => {
+          if (retry) return;
+          if (!settled) {
+            settled = true;
+            reject(Object.assign(new Error(error.data?.message ?? error.message), { code }));
+          }
+        });
+      });
+    });
+  }
+
+  /** Publishes camera and/or mic; `paused` publishes without sending (pre-warm while waiting). */
+  async publish(tracks: { camera?: MediaStreamTrack | null; mic?: MediaStreamTrack | null }, options: { paused?: boolean } = {}): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    if (tracks.mic) jobs.push(this.local.publish('mic', tracks.mic, options.paused ?? false));
+    if (tracks.camera) jobs.push(this.local.publish('camera', tracks.camera, options.paused ?? false));
+    await Promise.all(jobs);
+  }
+
+  /** Switches device without renegotiation; `null` stops sending for that source but keeps the producer. */
+  replaceTrack(source: ProducerSource, track: MediaStreamTrack | null): Promise<void> {
+    return this.local.replaceTrack(source, track);
+  }
+  mute(source: 'mic' | 'camera'): Promise<void> {
+    return this.local.setPaused(source, true);
+  }
+  unmute(source: 'mic' | 'camera'): Promise<void> {
+    return this.local.setPaused(source, false);
+  }
+  /** Screen share is a second video producer (`source: 'screen'`); it stops when the track ends. */
+  startScreenShare(track: MediaStreamTrack): Promise<void> {
+    track.addEventListener('ended', () => void this.stopScreenShare(), { once: true });
+    return this.local.publish('screen', track, false);
+  }
+  stopScreenShare(): Promise<void> {
+    return this.local.unpublish('screen');
+  }
+
+  /** Consumes producers (autoConsume does this on its own). */
+  async consume(producerIds: readonly string[]): Promise<void> {
+    const transport = this.recvTransport;
+    if (!transport) return;
+    const pending = producerIds.filter((id) => ![...this.consumers.values()].some((c) => c.remote.producerId === id));
+    for (let i = 0; i < pending.length; i += 16) {
+      const { consumers } = await this.request('media:consume', { producerIds: pending.slice(i, i + 16) });
+      const ready: string[] = [];
+      for (const options of consumers) {
+        if (transport.closed) return;
+        ready.push(await this.addConsumer(transport, options));
+      }
+      if (ready.length > 0) await this.request('media:resume-consumer', { consumerIds: ready });
+    }
+  }
+
+  /** Asks the SFU for a lower simulcast layer of a received video (e.g. a small tile). */
+  async setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+    await this.request('media:set-preferred-layers', temporalLayer === undefined ? { consumerId, spatialLayer } : { consumerId, spatialLayer, temporalLayer });
+  }
+
+  /** One stats sample now (also emitted every `statsIntervalMs` as `stats`). */
+  async getStats(): Promise<MediaStats> {
+    const [send, recv] = await Promise.all([
+      this.sendTransport?.getStats().catch(() => undefined),
+      this.recvTransport?.getStats().catch(() => undefined),
+    ]);
+    return this.sampler.sample(send, recv);
+  }
+
+  /** What one received track has decoded (frames for video, samples for audio). */
+  async trackStats(consumerId: string): Promise<TrackStats | null> {
+    const entry = this.consumers.get(consumerId);
+    return entry ? trackStatsOf(await entry.consumer.getStats()) : null;
+  }
+
+  /** Leaves the room and releases everything; idempotent. Local tracks are not stopped (the caller owns them). */
+  async close(): Promise<void> {
+    if (this.stateValue === 'closed') return;
+    const socket = this.socket;
+    if (socket?.connected) await this.request('media:leave', {}).catch(() => undefined);
+    this.setState('closed');
+    clearInterval(this.statsTimer);
+    this.teardownTransports();
+    this.local.close();
+    socket?.removeAllListeners();
+    socket?.close();
+    this.removeAllListeners();
+  }
+
+  /** Typed request over /media; throws an Error with the ack's `code` when refused. */
+  async request<K extends keyof MediaRequests & string>(event: K, payload: RequestOf<MediaRequests, K>): Promise<ResultOf<MediaRequests, K>> {
+    const socket = this.socket;
+    if (!socket?.connected) throw Object.assign(new Error('not connected to the SFU'), { code: 'UNAVAILABLE' });
+    const timed = socket.timeout(this.options.requestTimeoutMs);
+    const emit = timed.emitWithAck as unknown as (e: K, p: RequestOf<MediaRequests, K>) => Promise<Ack<ResultOf<MediaRequests, K>>>;
+    const res = await emit.call(timed, event, payload);
+    if (!res.ok) throw Object.assign(new Error(res.error.message), { code: res.error.code }) as RequestError;
+    return res;
+  }
+
+  /** Full (re-)join: one round trip for capabilities and both transports, then publish and consume again. */
+  private rejoin(reason: string): Promise<void> {
+    const run = async () => {
+      if (this.stateValue === 'closed' || !this.socket?.connected) return;
+      if (this.joinedOnce) this.setState('reconnecting');
+      this.teardownTransports();
+      const joined = await this.request('media:join', {
+        ...(this.device?.loaded ? { rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown> } : {}),
+        forceTcp: this.options.forceTcp,
+      });
+      if (!this.device) this.device = await Device.factory();
+      if (!this.device.loaded) {
+        await this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as unknown as msc.RtpCapabilities });
+        await this.request('media:set-capabilities', { rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown> });
+      }
+      const iceServers = joined.iceServers.length > 0 ? joined.iceServers : (this.access?.iceServers ?? []);
+      if (joined.sendTransport) this.sendTransport = this.createTransport('send', joined.sendTransport, iceServers);
+      if (joined.recvTransport) this.recvTransport = this.createTransport('recv', joined.recvTransport, iceServers);
+      this.remotePeers.clear();
+      for (const peer of joined.peers) this.remotePeers.set(peer.peerId, peer);
+      this.joinedOnce = true;
+      this.setState('connected');
+      this.startStats();
+      await this.local.republish();
+      if (this.options.autoConsume) await this.consume(joined.producers.map((p) => p.producerId));
+    };
+    this.joining = this.joining.then(run, run).catch((error: RequestError) => {
+      this.emit('error', error);
+      if (error.code === 'GRANT_INVALID' || error.code === 'FORBIDDEN') this.fail(error.message);
+      else if (reason !== 'first-join') this.setState('reconnecting');
+      throw error;
+    });
+    return this.joining;
+  }
+
+  private createTransport(direction: 'send' | 'recv', options: TransportOptions, iceServers: MediaAccess['iceServers']): msc.Transport {
+    const device = this.device as Device;
+    const init = {
+      ...(options as unknown as msc.TransportOptions),
+      iceServers: iceServers as RTCIceServer[],
+    };
+    const transport = direction === 'send' ? device.createSendTransport(init) : device.createRecvTransport(init);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.request('media:connect-transport', { transportId: transport.id, dtlsParameters: dtlsParameters as unknown as { fingerprints: Record<string, unknown>[] } }).then(
+        () => callback(),
+        errback,
+      );
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        const source = appData['source'] as ProducerSource;
+        this.request('media:produce', {
+          transportId: transport.id,
+          kind,
+          rtpParameters: rtpParameters as unknown as { codecs: Record<string, unknown>[] },
+          source,
+          paused: appData['paused'] === true,
+        }).then(({ producerId }) => callback({ id: producerId }), errback);
+      });
+    }
+    this.watch.add(transport);
+    return transport;
+  }
+
+  private async addConsumer(transport: msc.Transport, options: ConsumerOptions): Promise<string> {
+    const consumer = await transport.consume({
+      id: options.id,
+      producerId: options.producerId,
+      kind: options.kind,
+      rtpParameters: options.rtpParameters as unknown as msc.RtpParameters,
+      streamId: `${options.peerId}-${options.source === 'screen' ? 'screen' : 'av'}`,
+    });
+    const remote: RemoteTrack = {
+      consumerId: consumer.id,
+      producerId: options.producerId,
+      peerId: options.peerId,
+      kind: options.kind,
+      source: options.source,
+      track: consumer.track,
+      producerPaused: options.producerPaused,
+    };
+    this.consumers.set(consumer.id, { consumer, remote });
+    consumer.on('transportclose', () => this.dropConsumer(consumer.id));
+    this.emit('track-added', remote);
+    return consumer.id;
+  }
+
+  private dropConsumer(consumerId: string): void {
+    const entry = this.consumers.get(consumerId);
+    if (!entry) return;
+    this.consumers.delete(consumerId);
+    entry.consumer.close();
+    this.emit('track-removed', entry.remote);
+  }
+
+  private onPush(event: keyof MediaPushes & string, raw: unknown): void {
+    const parsed = mediaPushes[event].safeParse(raw);
+    if (!parsed.success || this.stateValue === 'closed') return;
+    const payload = parsed.data as Record<string, unknown>;
+    switch (event) {
+      case 'media:peer-joined':
+        this.remotePeers.set(String(payload['peerId']), payload as unknown as RemotePeer);
+        this.emit('peer-joined', payload as unknown as RemotePeer);
+        break;
+      case 'media:peer-left':
+        this.remotePeers.delete(String(payload['peerId']));
+        this.emit('peer-left', { peerId: String(payload['peerId']) });
+        break;
+      case 'media:producer-added':
+        if (this.options.autoConsume) void this.consume([(payload as unknown as RemoteProducer).producerId]).catch((e: RequestError) => this.emit('error', e));
+        break;
+      case 'media:producer-closed':
+      case 'media:consumer-closed':
+        for (const [id, c] of this.consumers) if (c.remote.producerId === payload['producerId']) this.dropConsumer(id);
+        break;
+      case 'media:producer-paused':
+        for (const c of this.consumers.values()) {
+          if (c.remote.producerId !== payload['producerId']) continue;
+          c.remote.producerPaused = payload['paused'] === true;
+          this.emit('track-paused', c.remote);
+        }
+        break;
+      case 'media:reconnect-required':
+        void this.rejoin('server-asked').catch(() => undefined);
+        break;
+      case 'media:room-closed':
+        this.emit('room-closed', { reason: String(payload['reason']) });
+        void this.close();
+        break;
+      default:
+        break;
+    }
+  }
+
+  private async onRefused(code: string, message: string): Promise<boolean> {
+    if (code === 'GRANT_INVALID' && this.options.refreshAccess && this.socket) {
+      try {
+        this.access = await this.options.refreshAccess();
+        this.socket.auth = { token: this.access.grant, protocolVersion: PROTOCOL_VERSION };
+        this.socket.connect();
+        return true;
+      } catch {
+        /* fall through to failed */
+      }
+    }
+    this.fail(message, code);
+    return false;
+  }
+
+  private teardownTransports(): void {
+    this.watch.clear();
+    for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
+    this.local.detach();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = undefined;
+    this.recvTransport = undefined;
+  }
+
+  private startStats(): void {
+    if (this.statsTimer !== undefined || this.options.statsIntervalMs <= 0) return;
+    this.statsTimer = setInterval(() => {
+      void this.getStats().then((stats) => this.emit('stats', stats), () => undefined);
+    }, this.options.statsIntervalMs);
+  }
+
+  private refreshState(): void {
+    if (this.stateValue === 'closed' || this.stateValue === 'failed' || !this.joinedOnce || !this.socket?.connected) return;
+    this.setState(this.watch.healthy() ? 'connected' : 'reconnecting');
+  }
+
+  private fail(message: string, code = 'UNAVAILABLE'): void {
+    if (this.stateValue === 'closed') return;
+    this.setState('failed');
+    this.emit('error', Object.assign(new Error(message), { code }));
+    this.socket?.close();
+  }
+
+  private setState(state: MediaConnectionState): void {
+    if (this.stateValue === state || this.stateValue === 'closed') return;
+    this.stateValue = state;
+    this.emit('state-changed', state);
+  }
+}

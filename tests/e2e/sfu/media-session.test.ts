@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { PeerId, RoomId, type MediaAccess, type MediaGrantClaims } from '@ablak/protocol';
+import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
+import { startSfu, type SfuFixture } from '../../integration/sfu/fixture';
+import { bundleTestPage, servePage, type PageServer } from './bundle';
+
+let sfu: SfuFixture;
+let pageServer: PageServer;
+const browsers: TestBrowser[] = [];
+const ROOM_A = RoomId.parse('e2e-room-a');
+const ROOM_B = RoomId.parse('e2e-room-b');
+
+beforeAll(async () => {
+  const [fixture, bundle] = await Promise.all([startSfu({ SFU_WORKERS: '1' }), bundleTestPage()]);
+  sfu = fixture;
+  pageServer = await servePage(bundle);
+});
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  await pageServer?.close();
+  await sfu?.close();
+});
+
+function access(room: RoomId, peer: string, claims: Partial<MediaGrantClaims> = {}, askFor: RoomId = room): MediaAccess {
+  return { sfuUrl: sfu.url, room: askFor, grant: sfu.grant({ room, peer: PeerId.parse(peer), ...claims }), iceServers: [] };
+}
+
+async function openPage(browser: TestBrowser): Promise<Page> {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => console.error('[page error]', error.message));
+  await page.goto(pageServer.url);
+  await page.waitForFunction(() => window.ablakTest !== undefined);
+  return page;
+}
+
+type Remote = Awaited<ReturnType<Window['ablakTest']['remote']>>;
+const remote = (page: Page): Promise<Remote> => page.evaluate(() => window.ablakTest.remote());
+
+/** Polls until `page` decodes video and audio from every peer in `from`. */
+async function decodesFrom(page: Page, from: string[]): Promise<Remote> {
+  let last: Remote = [];
+  await expect
+    .poll(
+      async () => {
+        last = await remote(page);
+        return from.every(
+          (peer) =>
+            last.some((t) => t.peerId === peer && t.kind === 'video' && t.framesDecoded > 0) &&
+            last.some((t) => t.peerId === peer && t.kind === 'audio' && t.totalSamplesReceived > 0),
+        );
+      },
+      { timeout: 60_000, interval: 1_000 },
+    )
+    .toBe(true);
+  return last;
+}
+
+describe('MediaSession in headless Chromium through the real SFU', () => {
+  it('lets a citizen and a clerk decode each other, a hidden monitor decode both unseen, and keeps rooms apart', async () => {
+    const [first, second] = [await launchBrowser(), await launchBrowser()];
+    browsers.push(first, second);
+    const citizen = await openPage(first);
+    const clerk = await openPage(second);
+
+    // The citizen opens the session while waiting, camera and mic published but paused (pre-warm).
+    expect(await citizen.evaluate((a) => window.ablakTest.start(a, { publish: true, paused: true }), access(ROOM_A, 'citizen-1'))).toBe('connected');
+    // The clerk joins later; the citizen consumes the clerk's new producers on its own.
+    expect(await clerk.evaluate((a) => window.ablakTest.start(a, { publish: true }), access(ROOM_A, 'clerk-1', { role: 'clerk' }))).toBe('connected');
+    await citizen.evaluate(() => window.ablakTest.unmuteAll());
+
+    const atCitizen = await decodesFrom(citizen, ['clerk-1']);
+    const atClerk = await decodesFrom(clerk, ['citizen-1']);
+    expect(atCitizen.filter((t) => t.peerId === 'clerk-1').map((t) => t.source).sort()).toEqual(['camera', 'mic']);
+    expect(atClerk.filter((t) => t.peerId === 'citizen-1').map((t) => t.source).sort()).toEqual(['camera', 'mic']);
+
+    // A supervisor monitors hidden: decodes both, is never announced, is not in anyone's peer list.
+    const monitor = await openPage(first);
+    const monitorAccess = access(ROOM_A, 'supervisor-1', { role: 'supervisor', hidden: true, canPublish: false });
+    expect(await monitor.evaluate((a) => window.ablakTest.start(a, { publish: false }), monitorAccess)).toBe('connected');
+    const atMonitor = await decodesFrom(monitor, ['citizen-1', 'clerk-1']);
+    expect(atMonitor).toHaveLength(4);
+    expect((await citizen.evaluate(() => window.ablakTest.peers())).sort()).toEqual(['clerk-1']);
+    expect((await clerk.evaluate(() => window.ablakTest.peers())).sort()).toEqual(['citizen-1']);
+    for (const page of [citizen, clerk]) {
+      const events = await page.evaluate(() => window.ablakTest.events());
+      expect(events.filter((e) => e.peerId === 'supervisor-1')).toEqual([]);
+    }
+    const stats = await citizen.evaluate(() => window.ablakTest.stats());
+    expect(stats?.recv.framesDecoded).toBeGreaterThan(0);
+
+    // A grant for room B sees nothing of room A and cannot consume its producers.
+    const intruder = await openPage(second);
+    expect(await intruder.evaluate((a) => window.ablakTest.start(a, { publish: false }), access(ROOM_B, 'intruder-1'))).toBe('connected');
+    const producerInA = atClerk.find((t) => t.kind === 'video')?.producerId;
+    expect(producerInA).toBeTruthy();
+    expect(await intruder.evaluate((ids) => window.ablakTest.tryConsume(ids), [producerInA as string])).toBe('PRODUCER_NOT_FOUND');
+    expect(await remote(intruder)).toEqual([]);
+    expect(await intruder.evaluate(() => window.ablakTest.peers())).toEqual([]);
+    // Nor can it pretend its grant is for room A: refused at connect.
+    const pretender = await openPage(second);
+    expect(await pretender.evaluate((a) => window.ablakTest.start(a, { publish: false }), access(ROOM_B, 'intruder-2', {}, ROOM_A))).toBe(
+      'refused:GRANT_INVALID',
+    );
+    // And room A's peers never heard of either.
+    const events = await citizen.evaluate(() => window.ablakTest.events());
+    expect(events.filter((e) => e.peerId?.startsWith('intruder'))).toEqual([]);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The browser side of the SFU end-to-end tests: a bare page that drives one MediaSession.
+ * Bundled with esbuild by the test (see bundle.ts); the test calls `window.ablakTest` through Playwright.
+ */
+import { MediaSession, type RemoteTrack } from '@ablak/sfu/client';
+import type { MediaAccess } from '@ablak/protocol';
+
+interface RemoteReport {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  kind: string;
+  source: string;
+  framesDecoded: number;
+  totalSamplesReceived: number;
+  packetsReceived: number;
+}
+
+let session: MediaSession | undefined;
+const events: { event: string; peerId?: string; state?: string; code?: string }[] = [];
+const elements = new Map<string, HTMLMediaElement>();
+
+function attach(track: RemoteTrack): void {
+  const el = document.createElement(track.kind === 'video' ? 'video' : 'audio');
+  el.autoplay = true;
+  el.muted = true;
+  el.srcObject = new MediaStream([track.track]);
+  document.body.appendChild(el);
+  elements.set(track.consumerId, el);
+}
+
+const api = {
+  async start(access: MediaAccess, options: { publish: boolean; paused?: boolean }): Promise<string> {
+    session = new MediaSession({ statsIntervalMs: 1000 });
+    session.on('state-changed', (state) => events.push({ event: 'state', state }));
+    session.on('peer-joined', (peer) => events.push({ event: 'peer-joined', peerId: peer.peerId }));
+    session.on('peer-left', (peer) => events.push({ event: 'peer-left', peerId: peer.peerId }));
+    session.on('track-added', (track) => {
+      events.push({ event: 'track-added', peerId: track.peerId });
+      attach(track);
+    });
+    session.on('track-removed', (track) => {
+      elements.get(track.consumerId)?.remove();
+      events.push({ event: 'track-removed', peerId: track.peerId });
+    });
+    session.on('error', (error) => events.push({ event: 'error', code: error.code }));
+    try {
+      await session.join(access);
+    } catch (error) {
+      return `refused:${(error as { code?: string }).code ?? 'unknown'}`;
+    }
+    if (options.publish) {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+      await session.publish({ camera: stream.getVideoTracks()[0] ?? null, mic: stream.getAudioTracks()[0] ?? null }, { paused: options.paused ?? false });
+    }
+    return session.state;
+  },
+  async unmuteAll(): Promise<void> {
+    await session?.unmute('camera');
+    await session?.unmute('mic');
+  },
+  async remote(): Promise<RemoteReport[]> {
+    const s = session;
+    if (!s) return [];
+    return Promise.all(
+      s.remoteTracks.map(async (t) => {
+        const stats = await s.trackStats(t.consumerId);
+        return {
+          consumerId: t.consumerId,
+          producerId: t.producerId,
+          peerId: t.peerId,
+          kind: t.kind,
+          source: t.source,
+          framesDecoded: stats?.framesDecoded ?? 0,
+          totalSamplesReceived: stats?.totalSamplesReceived ?? 0,
+          packetsReceived: stats?.packetsReceived ?? 0,
+        };
+      }),
+    );
+  },
+  peers: () => session?.peers.map((p) => p.peerId) ?? [],
+  state: () => session?.state ?? 'none',
+  events: () => events,
+  stats: async () => (session ? session.getStats() : null),
+  /** Asks the SFU directly for producers (bypassing autoConsume) and reports the refusal code. */
+  async tryConsume(producerIds: string[]): Promise<string> {
+    try {
+      await session?.request('media:consume', { producerIds });
+      return 'ok';
+    } catch (error) {
+      return (error as { code?: string }).code ?? 'unknown';
+    }
+  },
+  close: async () => session?.close(),
+};
+
+declare global {
+  interface Window {
+    ablakTest: typeof api;
+  }
+}
+window.ablakTest = api;
