@@ -4,7 +4,13 @@ export { makeFormatters, useFormat, localeOf, type Formatters } from './i18n/for
 export { uiHu, uiEn } from './i18n/strings';
 
 export { AppError, isAppError, readFailure, errorCodeOf } from './net/errors';
-export { connectNamespace, request, DEFAULT_ACK_TIMEOUT_MS, type ConnectOptions, type TypedSocket } from './net/socket';
+export {
+  connectNamespace,
+  request,
+  DEFAULT_ACK_TIMEOUT_MS,
+  type ConnectOptions,
+  type TypedSocket,
+} from './net/socket';
 export {
   useNamespaceSocket,
   useSocketEvent,
@@ -37,6 +43,12 @@ export { VideoTile, type VideoTileProps } from './components/VideoTile';
 export { DevicePicker, type DevicePickerProps } from './components/DevicePicker';
 export { MicLevelMeter, type MicLevelMeterProps } from './components/MicLevelMeter';
 export { ChatPanel, type ChatPanelProps } from './components/ChatPanel';
-export { ConnectionQuality, qualityOf, type Quality, type QualityFigures, type ConnectionQualityProps } from './components/ConnectionQuality';
+export {
+  ConnectionQuality,
+  qualityOf,
+  type Quality,
+  type QualityFigures,
+  type ConnectionQualityProps,
+} from './components/ConnectionQuality';
 export { LanguageSwitcher } from './components/LanguageSwitcher';
 export { ConfirmDialog, type ConfirmDialogProps } from './components/ConfirmDialog';

@@ -50,7 +50,14 @@ export function App() {
       );
       break;
     case 'details':
-      screen = <DetailsScreen draft={draft} onUpdate={update} onBack={() => setStep('matter')} onNext={() => setStep('devices')} />;
+      screen = (
+        <DetailsScreen
+          draft={draft}
+          onUpdate={update}
+          onBack={() => setStep('matter')}
+          onNext={() => setStep('devices')}
+        />
+      );
       break;
     case 'devices':
       screen = (

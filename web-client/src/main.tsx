@@ -9,7 +9,10 @@ import { en } from './i18n/en';
 import { hu } from './i18n/hu';
 
 const langParam = new URLSearchParams(location.search).get('lang');
-const i18n = createI18n({ app: { hu, en }, language: langParam === 'en' || langParam === 'hu' ? langParam : undefined });
+const i18n = createI18n({
+  app: { hu, en },
+  language: langParam === 'en' || langParam === 'hu' ? langParam : undefined,
+});
 document.title = i18n.t('app.title');
 i18n.on('languageChanged', () => {
   document.title = i18n.t('app.title');

@@ -20,7 +20,13 @@ async function focused(page: Page): Promise<Focused> {
     if (!el) return { tag: '', text: '', label: '', outline: '', shadow: '' };
     const labelled = (el as HTMLInputElement).labels?.[0]?.textContent ?? el.getAttribute('aria-label') ?? '';
     const style = getComputedStyle(el);
-    return { tag: el.tagName.toLowerCase(), text: (el.textContent ?? '').trim(), label: labelled.trim(), outline: style.outlineStyle, shadow: style.boxShadow };
+    return {
+      tag: el.tagName.toLowerCase(),
+      text: (el.textContent ?? '').trim(),
+      label: labelled.trim(),
+      outline: style.outlineStyle,
+      shadow: style.boxShadow,
+    };
   });
 }
 
@@ -43,7 +49,10 @@ describe('citizen app with the keyboard alone', () => {
     server = await startServer();
     browser = await launchBrowser();
     const clerk = await login(server.url, 'clerk1');
-    caseType = await caseTypeFor(server.url, clerk.user.skills.map((s) => s.queue));
+    caseType = await caseTypeFor(
+      server.url,
+      clerk.user.skills.map((s) => s.queue),
+    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -92,7 +101,9 @@ describe('citizen app with the keyboard alone', () => {
     await tabTo(page, 'Beállok a sorba');
     await page.keyboard.press('Enter');
     await waitForScreen(page, 'waiting');
-    await expect.poll(() => page.getByTestId('queue-position').textContent(), { timeout: 15_000 }).toMatch(/^\d+$/);
+    await expect
+      .poll(() => page.getByTestId('queue-position').textContent(), { timeout: 15_000 })
+      .toMatch(/^\d+$/);
 
     await tabTo(page, 'Kilépés a sorból');
     await page.keyboard.press('Enter');

@@ -16,7 +16,10 @@ describe('citizen waiting room survives a reload', () => {
     server = await startServer();
     browser = await launchBrowser();
     const clerk = await login(server.url, 'clerk1');
-    caseType = await caseTypeFor(server.url, clerk.user.skills.map((s) => s.queue));
+    caseType = await caseTypeFor(
+      server.url,
+      clerk.user.skills.map((s) => s.queue),
+    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -30,13 +33,19 @@ describe('citizen waiting room survives a reload', () => {
       const page = await browser.context.newPage();
       await walkToWaitingRoom(page, server.url, caseType, 'Kata');
       await expect.poll(() => page.getByTestId('queue-position').textContent()).toBe('2');
-      const ticketBefore = await page.evaluate(() => JSON.parse(sessionStorage.getItem('ablak.ticket') ?? '{}').ticket?.ticketId as string);
+      const ticketBefore = await page.evaluate(
+        () => JSON.parse(sessionStorage.getItem('ablak.ticket') ?? '{}').ticket?.ticketId as string,
+      );
       expect(ticketBefore).toBeTruthy();
 
       await page.reload();
       await waitForScreen(page, 'waiting');
-      await expect.poll(() => page.getByTestId('queue-position').textContent(), { timeout: 15_000 }).toBe('2');
-      const ticketAfter = await page.evaluate(() => JSON.parse(sessionStorage.getItem('ablak.ticket') ?? '{}').ticket?.ticketId as string);
+      await expect
+        .poll(() => page.getByTestId('queue-position').textContent(), { timeout: 15_000 })
+        .toBe('2');
+      const ticketAfter = await page.evaluate(
+        () => JSON.parse(sessionStorage.getItem('ablak.ticket') ?? '{}').ticket?.ticketId as string,
+      );
       expect(ticketAfter).toBe(ticketBefore);
 
       const violations = await checkScreen(page, 'waiting-after-reload');

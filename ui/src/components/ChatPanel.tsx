@@ -50,22 +50,34 @@ export function ChatPanel({ messages, selfRole, onSend, disabled, children, head
       <h2 id={`${id}-h`} className="ab-chat__heading">
         {heading ?? t('chat.heading')}
       </h2>
-      <div ref={logRef} className="ab-chat__log" role="log" aria-live="polite" aria-relevant="additions" tabIndex={0} aria-labelledby={`${id}-h`}>
+      <div
+        ref={logRef}
+        className="ab-chat__log"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        tabIndex={0}
+        aria-labelledby={`${id}-h`}
+      >
         <ol className="ab-chat__list">
-        {messages.length === 0 && !children && <li className="ab-chat__empty">{t('chat.empty')}</li>}
-        {messages.map((m) => {
-          const mine = m.from === selfRole;
-          return (
-            <li key={m.id} className={`ab-chat__msg ${mine ? 'ab-chat__msg--mine' : ''}`} data-testid="chat-message">
-              <span className="ab-chat__meta">
-                <span className="ab-chat__from">{mine ? t('chat.you') : m.fromName}</span>{' '}
-                <time dateTime={new Date(m.sentAt).toISOString()}>{format.time(m.sentAt)}</time>
-              </span>
-              <span className="ab-chat__text">{m.text}</span>
-            </li>
-          );
-        })}
-        {children}
+          {messages.length === 0 && !children && <li className="ab-chat__empty">{t('chat.empty')}</li>}
+          {messages.map((m) => {
+            const mine = m.from === selfRole;
+            return (
+              <li
+                key={m.id}
+                className={`ab-chat__msg ${mine ? 'ab-chat__msg--mine' : ''}`}
+                data-testid="chat-message"
+              >
+                <span className="ab-chat__meta">
+                  <span className="ab-chat__from">{mine ? t('chat.you') : m.fromName}</span>{' '}
+                  <time dateTime={new Date(m.sentAt).toISOString()}>{format.time(m.sentAt)}</time>
+                </span>
+                <span className="ab-chat__text">{m.text}</span>
+              </li>
+            );
+          })}
+          {children}
         </ol>
       </div>
       <form className="ab-chat__form" onSubmit={submit}>

@@ -16,7 +16,16 @@ export interface ConfirmDialogProps {
  * A modal question on the native `<dialog>`: the browser traps focus, Escape cancels, and focus goes
  * back to where it was. The safe choice (cancel) gets the initial focus.
  */
-export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel, danger, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  cancelLabel,
+  danger,
+  onConfirm,
+  onCancel,
+}: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   useEffect(() => {
@@ -41,7 +50,11 @@ export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel
         <button type="button" className="ab-button ab-button--secondary" onClick={onCancel} autoFocus>
           {cancelLabel}
         </button>
-        <button type="button" className={`ab-button ${danger ? 'ab-button--danger' : ''}`} onClick={onConfirm}>
+        <button
+          type="button"
+          className={`ab-button ${danger ? 'ab-button--danger' : ''}`}
+          onClick={onConfirm}
+        >
           {confirmLabel}
         </button>
       </div>

@@ -38,7 +38,12 @@ export function ConnectionQuality({ quality, figures }: ConnectionQualityProps) 
         })
       : '';
   return (
-    <p className={`ab-quality ab-quality--${quality}`} data-testid="connection-quality" data-quality={quality} title={details || undefined}>
+    <p
+      className={`ab-quality ab-quality--${quality}`}
+      data-testid="connection-quality"
+      data-quality={quality}
+      title={details || undefined}
+    >
       <span className="ab-quality__bars" aria-hidden="true">
         {[1, 2, 3].map((n) => (
           <span key={n} className={n <= bars ? 'on' : ''} />

@@ -61,7 +61,9 @@ export function VideoTile({
 
   return (
     <figure
-      className={['ab-video', `ab-video--${size}`, self ? 'ab-video--self' : '', className ?? ''].join(' ').trim()}
+      className={['ab-video', `ab-video--${size}`, self ? 'ab-video--self' : '', className ?? '']
+        .join(' ')
+        .trim()}
       data-testid={testId}
     >
       <video
@@ -73,7 +75,11 @@ export function VideoTile({
         hidden={!hasVideo}
         aria-label={self ? t('video.selfView') : t('video.of', { name: label })}
       />
-      {!hasVideo && <div className="ab-video__placeholder">{placeholder ?? <span aria-hidden="true">{initials(label)}</span>}</div>}
+      {!hasVideo && (
+        <div className="ab-video__placeholder">
+          {placeholder ?? <span aria-hidden="true">{initials(label)}</span>}
+        </div>
+      )}
       {audio && <audio ref={audioRef} autoPlay />}
       <figcaption className="ab-video__label">{label}</figcaption>
     </figure>

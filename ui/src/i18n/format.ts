@@ -31,12 +31,14 @@ export function makeFormatters(language: UiLanguage): Formatters {
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   return {
     language,
-    number: (value, options) => (options ? new Intl.NumberFormat(locale, options).format(value) : num.format(value)),
+    number: (value, options) =>
+      options ? new Intl.NumberFormat(locale, options).format(value) : num.format(value),
     minutes: (seconds) => unit('minute').format(Math.max(1, Math.round(seconds / 60))),
     time: (at) => time.format(at),
     date: (at) => date.format(at),
     dateTime: (at) => dateTime.format(at),
-    bytes: (size) => (size < 1024 * 1024 ? unit('kilobyte').format(size / 1024) : unit('megabyte').format(size / 1024 / 1024)),
+    bytes: (size) =>
+      size < 1024 * 1024 ? unit('kilobyte').format(size / 1024) : unit('megabyte').format(size / 1024 / 1024),
     text: (value) => value[language],
   };
 }

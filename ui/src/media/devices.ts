@@ -45,7 +45,11 @@ export async function openLocalMedia(choice: DeviceChoice, wantVideo = true): Pr
     ? { deviceId: { exact: choice.micId }, echoCancellation: true, noiseSuppression: true }
     : { echoCancellation: true, noiseSuppression: true };
   const video: MediaTrackConstraints | boolean = wantVideo
-    ? { ...(choice.cameraId ? { deviceId: { exact: choice.cameraId } } : {}), width: { ideal: 1280 }, height: { ideal: 720 } }
+    ? {
+        ...(choice.cameraId ? { deviceId: { exact: choice.cameraId } } : {}),
+        width: { ideal: 1280 },
+        height: { ideal: 720 },
+      }
     : false;
   return navigator.mediaDevices.getUserMedia({ audio, video });
 }

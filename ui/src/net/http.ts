@@ -26,7 +26,10 @@ function buildUrl(path: string, baseUrl: string | undefined, query: ApiOptions<z
  * Calls the HTTP API: JSON in and out, bearer token, the body checked with `schema`. A failure body
  * `{ ok: false, error }` becomes an `AppError` with the HTTP status; a network error is UNAVAILABLE.
  */
-export async function apiFetch<S extends z.ZodType>(path: string, options: ApiOptions<S>): Promise<z.output<S>> {
+export async function apiFetch<S extends z.ZodType>(
+  path: string,
+  options: ApiOptions<S>,
+): Promise<z.output<S>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: BodyInit | undefined;
@@ -51,10 +54,20 @@ export async function apiFetch<S extends z.ZodType>(path: string, options: ApiOp
   const failure = readFailure(json);
   if (failure) throw new AppError(failure, response.status);
   if (!response.ok) {
-    const code = response.status === 413 ? 'PAYLOAD_TOO_LARGE' : response.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : response.status === 429 ? 'RATE_LIMITED' : response.status >= 500 ? 'UNAVAILABLE' : 'BAD_REQUEST';
+    const code =
+      response.status === 413
+        ? 'PAYLOAD_TOO_LARGE'
+        : response.status === 415
+          ? 'UNSUPPORTED_MEDIA_TYPE'
+          : response.status === 429
+            ? 'RATE_LIMITED'
+            : response.status >= 500
+              ? 'UNAVAILABLE'
+              : 'BAD_REQUEST';
     throw new AppError({ code, message: `HTTP ${response.status}` }, response.status);
   }
   const parsed = options.schema.safeParse(json);
-  if (!parsed.success) throw new AppError({ code: 'INTERNAL', message: 'Unexpected answer from the server' }, response.status);
+  if (!parsed.success)
+    throw new AppError({ code: 'INTERNAL', message: 'Unexpected answer from the server' }, response.status);
   return parsed.data;
 }

@@ -3,8 +3,13 @@ import type { CitizenPushes, CitizenRequests } from '@ablak/protocol';
 import { AppError } from './errors';
 import { request, type TypedSocket } from './socket';
 
-function fakeSocket(answer: (event: string, payload: unknown) => Promise<unknown>): TypedSocket<CitizenRequests, CitizenPushes> {
-  return { timeout: () => ({ emitWithAck: answer }) } as unknown as TypedSocket<CitizenRequests, CitizenPushes>;
+function fakeSocket(
+  answer: (event: string, payload: unknown) => Promise<unknown>,
+): TypedSocket<CitizenRequests, CitizenPushes> {
+  return { timeout: () => ({ emitWithAck: answer }) } as unknown as TypedSocket<
+    CitizenRequests,
+    CitizenPushes
+  >;
 }
 
 describe('request (ack helper)', () => {
@@ -15,7 +20,10 @@ describe('request (ack helper)', () => {
   });
 
   it('throws an AppError carrying the code and message of a failed ack', async () => {
-    const socket = fakeSocket(async () => ({ ok: false, error: { code: 'TICKET_CLOSED', message: 'Ticket is ended' } }));
+    const socket = fakeSocket(async () => ({
+      ok: false,
+      error: { code: 'TICKET_CLOSED', message: 'Ticket is ended' },
+    }));
     const error = await request(socket, 'queue:join', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('TICKET_CLOSED');

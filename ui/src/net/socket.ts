@@ -13,7 +13,10 @@ import {
 import { AppError, readFailure } from './errors';
 
 /** A socket typed by a namespace's contract (e.g. `TypedSocket<CitizenRequests, CitizenPushes>`). */
-export type TypedSocket<R extends RequestMap, P extends PushMap> = Socket<ServerToClientOf<P>, ClientToServerOf<R>>;
+export type TypedSocket<R extends RequestMap, P extends PushMap> = Socket<
+  ServerToClientOf<P>,
+  ClientToServerOf<R>
+>;
 
 export interface ConnectOptions {
   /** Base URL of signaling; empty or undefined = the page's own origin. */

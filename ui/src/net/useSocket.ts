@@ -27,7 +27,10 @@ export interface SocketState<R extends RequestMap, P extends PushMap> {
 function refusal(err: Error & { data?: unknown }): AppError {
   const data = err.data as { code?: unknown; message?: unknown } | undefined;
   if (data && typeof data.code === 'string') {
-    return new AppError({ code: data.code as AppError['code'], message: typeof data.message === 'string' ? data.message : err.message });
+    return new AppError({
+      code: data.code as AppError['code'],
+      message: typeof data.message === 'string' ? data.message : err.message,
+    });
   }
   return new AppError({ code: 'UNAUTHORIZED', message: err.message });
 }
@@ -39,8 +42,15 @@ function refusal(err: Error & { data?: unknown }): AppError {
 export function useNamespaceSocket<R extends RequestMap, P extends PushMap>(
   options: ConnectOptions | null,
 ): SocketState<R, P> {
-  const [state, setState] = useState<SocketState<R, P>>({ socket: null, status: 'closed', error: null, recovered: false });
-  const key = options ? `${options.url ?? ''}|${options.namespace}|${options.token}|${options.resumeSecret ?? ''}` : '';
+  const [state, setState] = useState<SocketState<R, P>>({
+    socket: null,
+    status: 'closed',
+    error: null,
+    recovered: false,
+  });
+  const key = options
+    ? `${options.url ?? ''}|${options.namespace}|${options.token}|${options.resumeSecret ?? ''}`
+    : '';
   const optionsRef = useRef(options);
   optionsRef.current = options;
 
@@ -52,7 +62,8 @@ export function useNamespaceSocket<R extends RequestMap, P extends PushMap>(
     }
     const socket = connectNamespace<R, P>(current);
     setState({ socket, status: 'connecting', error: null, recovered: false });
-    const onConnect = () => setState((s) => ({ ...s, socket, status: 'connected', error: null, recovered: socket.recovered }));
+    const onConnect = () =>
+      setState((s) => ({ ...s, socket, status: 'connected', error: null, recovered: socket.recovered }));
     const onDisconnect = (reason: string) =>
       setState((s) => ({ ...s, status: reason === 'io client disconnect' ? 'closed' : 'reconnecting' }));
     const onError = (err: Error) => {

@@ -15,7 +15,17 @@ interface Props {
 }
 
 /** The call's toolbar: every button says what it does and whether it is on (aria-pressed). */
-export function CallControls({ micMuted, cameraOff, hasCamera, onToggleMic, onToggleCamera, onSwitchDevice, micId, cameraId, onEnd }: Props) {
+export function CallControls({
+  micMuted,
+  cameraOff,
+  hasCamera,
+  onToggleMic,
+  onToggleCamera,
+  onSwitchDevice,
+  micId,
+  cameraId,
+  onEnd,
+}: Props) {
   const { t } = useTranslation();
   const id = useId();
   const devices = useMediaDevices();
@@ -23,7 +33,13 @@ export function CallControls({ micMuted, cameraOff, hasCamera, onToggleMic, onTo
   return (
     <div className="call-controls-wrap">
       <div className="call-controls" role="toolbar" aria-label={t('call.controls')}>
-        <button type="button" className="ab-button ab-button--toggle" aria-pressed={micMuted} onClick={onToggleMic} data-testid="toggle-mic">
+        <button
+          type="button"
+          className="ab-button ab-button--toggle"
+          aria-pressed={micMuted}
+          onClick={onToggleMic}
+          data-testid="toggle-mic"
+        >
           {micMuted ? t('call.unmute') : t('call.mute')}
         </button>
         <button
@@ -50,8 +66,20 @@ export function CallControls({ micMuted, cameraOff, hasCamera, onToggleMic, onTo
         </button>
       </div>
       <div id={`${id}-devices`} className="card call-devices" hidden={!showDevices}>
-        <DevicePicker kind="microphone" devices={devices.microphones} value={micId} onChange={(v) => onSwitchDevice('audio', v)} />
-        {hasCamera && <DevicePicker kind="camera" devices={devices.cameras} value={cameraId} onChange={(v) => onSwitchDevice('video', v)} />}
+        <DevicePicker
+          kind="microphone"
+          devices={devices.microphones}
+          value={micId}
+          onChange={(v) => onSwitchDevice('audio', v)}
+        />
+        {hasCamera && (
+          <DevicePicker
+            kind="camera"
+            devices={devices.cameras}
+            value={cameraId}
+            onChange={(v) => onSwitchDevice('video', v)}
+          />
+        )}
       </div>
     </div>
   );

@@ -22,7 +22,17 @@ interface Props {
 }
 
 /** The call: the clerk large (or their shared screen), self small, controls, chat and documents. */
-export function CallScreen({ view, ticket, local, media, snapshot, onSwitchDevice, onSendChat, onDocument, onEnd }: Props) {
+export function CallScreen({
+  view,
+  ticket,
+  local,
+  media,
+  snapshot,
+  onSwitchDevice,
+  onSendChat,
+  onDocument,
+  onEnd,
+}: Props) {
   const { t } = useTranslation();
   const heading = useScreenFocus();
   const id = useId();
@@ -35,7 +45,10 @@ export function CallScreen({ view, ticket, local, media, snapshot, onSwitchDevic
   const remote = snapshot.remote;
   const hasCamera = Boolean(local?.getVideoTracks().length);
   const reconnecting =
-    view.socketStatus === 'reconnecting' || snapshot.connection === 'reconnecting' || snapshot.connection === 'connecting' || snapshot.connection === 'failed';
+    view.socketStatus === 'reconnecting' ||
+    snapshot.connection === 'reconnecting' ||
+    snapshot.connection === 'connecting' ||
+    snapshot.connection === 'failed';
 
   useEffect(() => {
     const timer = setTimeout(() => setShowConnected(false), 6000);
@@ -83,7 +96,12 @@ export function CallScreen({ view, ticket, local, media, snapshot, onSwitchDevic
             <ConnectionQuality quality={qualityOf(snapshot.stats)} figures={snapshot.stats} />
           </div>
           {remote?.screen ? (
-            <VideoTile videoTrack={remote.screen} label={t('call.screenOf', { name: clerkName })} fit="contain" testId="remote-screen" />
+            <VideoTile
+              videoTrack={remote.screen}
+              label={t('call.screenOf', { name: clerkName })}
+              fit="contain"
+              testId="remote-screen"
+            />
           ) : null}
           <VideoTile
             videoTrack={remote?.camera ?? null}
@@ -95,7 +113,14 @@ export function CallScreen({ view, ticket, local, media, snapshot, onSwitchDevic
             testId="remote-video"
             className="call-remote"
           />
-          <VideoTile stream={local} self size="small" label={t('call.you')} className="call-self" placeholder={<span>{t('devices.cameraOff')}</span>} />
+          <VideoTile
+            stream={local}
+            self
+            size="small"
+            label={t('call.you')}
+            className="call-self"
+            placeholder={<span>{t('devices.cameraOff')}</span>}
+          />
           <CallControls
             micMuted={micMuted}
             cameraOff={cameraOff}
@@ -110,7 +135,14 @@ export function CallScreen({ view, ticket, local, media, snapshot, onSwitchDevic
         </div>
         <div className="call-side">
           <ChatPanel messages={view.messages} selfRole="citizen" onSend={onSendChat} />
-          {view.call && <DocumentShare callId={view.call.callId} token={ticket.ticket.citizenToken} documents={view.documents} onShared={onDocument} />}
+          {view.call && (
+            <DocumentShare
+              callId={view.call.callId}
+              token={ticket.ticket.citizenToken}
+              documents={view.documents}
+              onShared={onDocument}
+            />
+          )}
         </div>
       </div>
       <ConfirmDialog

@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { config } from '../config';
 
 const ACCEPT = 'image/jpeg,image/png,image/webp,application/pdf';
-const UploadAnswer = z.union([SharedDocument, z.object({ document: SharedDocument }).transform((a) => a.document)]);
+const UploadAnswer = z.union([
+  SharedDocument,
+  z.object({ document: SharedDocument }).transform((a) => a.document),
+]);
 
 interface Props {
   callId: CallId;
@@ -22,7 +25,10 @@ export function DocumentShare({ callId, token, documents, onShared }: Props) {
   const id = useId();
   const fileRef = useRef<HTMLInputElement>(null);
   const cameraRef = useRef<HTMLInputElement>(null);
-  const [status, setStatus] = useState<{ kind: 'idle' | 'sending' | 'done' | 'error'; text: string }>({ kind: 'idle', text: '' });
+  const [status, setStatus] = useState<{ kind: 'idle' | 'sending' | 'done' | 'error'; text: string }>({
+    kind: 'idle',
+    text: '',
+  });
 
   const upload = async (file: File | undefined) => {
     if (!file) return;
@@ -48,15 +54,24 @@ export function DocumentShare({ callId, token, documents, onShared }: Props) {
       onShared(document);
       setStatus({ kind: 'done', text: t('docs.sent', { name: document.name }) });
     } catch (error) {
-      setStatus({ kind: 'error', text: t(`errors.${errorCodeOf(error)}`, { defaultValue: t('errors.generic') }) });
+      setStatus({
+        kind: 'error',
+        text: t(`errors.${errorCodeOf(error)}`, { defaultValue: t('errors.generic') }),
+      });
     }
   };
 
   const open = async (doc: SharedDocument) => {
     try {
-      const response = await fetch(new URL(`/api/calls/${encodeURIComponent(callId)}/documents/${encodeURIComponent(doc.id)}`, config.signalingUrl || location.origin), {
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const response = await fetch(
+        new URL(
+          `/api/calls/${encodeURIComponent(callId)}/documents/${encodeURIComponent(doc.id)}`,
+          config.signalingUrl || location.origin,
+        ),
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
       if (!response.ok) throw new Error(String(response.status));
       const url = URL.createObjectURL(await response.blob());
       window.open(url, '_blank', 'noopener');
@@ -73,10 +88,20 @@ export function DocumentShare({ callId, token, documents, onShared }: Props) {
       </h2>
       <p className="ab-hint">{t('docs.hint', { max: format.bytes(DOCUMENT_MAX_BYTES) })}</p>
       <div className="actions">
-        <button type="button" className="ab-button ab-button--secondary" onClick={() => fileRef.current?.click()} disabled={status.kind === 'sending'}>
+        <button
+          type="button"
+          className="ab-button ab-button--secondary"
+          onClick={() => fileRef.current?.click()}
+          disabled={status.kind === 'sending'}
+        >
           {t('docs.choose')}
         </button>
-        <button type="button" className="ab-button ab-button--secondary" onClick={() => cameraRef.current?.click()} disabled={status.kind === 'sending'}>
+        <button
+          type="button"
+          className="ab-button ab-button--secondary"
+          onClick={() => cameraRef.current?.click()}
+          disabled={status.kind === 'sending'}
+        >
           {t('docs.photo')}
         </button>
       </div>
@@ -104,7 +129,13 @@ export function DocumentShare({ callId, token, documents, onShared }: Props) {
           e.target.value = '';
         }}
       />
-      <p role="status" aria-live="polite" className={status.kind === 'error' ? 'ab-error' : 'ab-hint'} data-testid="document-status" data-state={status.kind}>
+      <p
+        role="status"
+        aria-live="polite"
+        className={status.kind === 'error' ? 'ab-error' : 'ab-hint'}
+        data-testid="document-status"
+        data-state={status.kind}
+      >
         {status.text}
       </p>
       {documents.length > 0 && (
@@ -116,7 +147,8 @@ export function DocumentShare({ callId, token, documents, onShared }: Props) {
               </button>
               <span className="ab-hint">
                 {' '}
-                {doc.uploadedBy === 'citizen' ? t('docs.byYou') : t('docs.byClerk')} · {format.bytes(doc.size)} · {format.time(doc.uploadedAt)}
+                {doc.uploadedBy === 'citizen' ? t('docs.byYou') : t('docs.byClerk')} ·{' '}
+                {format.bytes(doc.size)} · {format.time(doc.uploadedAt)}
               </span>
             </li>
           ))}

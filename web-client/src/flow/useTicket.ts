@@ -9,7 +9,14 @@ import type {
   SharedDocument,
   TicketState,
 } from '@ablak/protocol';
-import { request, useCitizenSocket, useSocketEvent, type AppError, type CitizenSocket, type SocketStatus } from '@ablak/ui';
+import {
+  request,
+  useCitizenSocket,
+  useSocketEvent,
+  type AppError,
+  type CitizenSocket,
+  type SocketStatus,
+} from '@ablak/ui';
 import { config } from '../config';
 import type { StoredTicket } from './ticketStorage';
 
@@ -58,7 +65,11 @@ const initial = (): Omit<TicketView, 'socket' | 'socketStatus'> => ({
  * follow position changes, the match, the call and its end. Reconnects present the resume secret.
  */
 export function useTicket(stored: StoredTicket) {
-  const { socket, status, error: refused } = useCitizenSocket({
+  const {
+    socket,
+    status,
+    error: refused,
+  } = useCitizenSocket({
     url: config.signalingUrl,
     token: stored.ticket.citizenToken,
     resumeSecret: stored.ticket.resumeSecret,
@@ -71,7 +82,8 @@ export function useTicket(stored: StoredTicket) {
   useEffect(() => {
     if (!socket) return;
     const join = () => {
-      if (phaseRef.current !== 'joining' && phaseRef.current !== 'waiting' && phaseRef.current !== 'offered') return;
+      if (phaseRef.current !== 'joining' && phaseRef.current !== 'waiting' && phaseRef.current !== 'offered')
+        return;
       request(socket, 'queue:join', {})
         .then(({ position, media }) =>
           setView((v) => ({
@@ -83,7 +95,11 @@ export function useTicket(stored: StoredTicket) {
           })),
         )
         .catch((error: AppError) => {
-          if (error.code === 'TICKET_CLOSED' || error.code === 'TICKET_NOT_FOUND' || error.code === 'RESUME_REJECTED') {
+          if (
+            error.code === 'TICKET_CLOSED' ||
+            error.code === 'TICKET_NOT_FOUND' ||
+            error.code === 'RESUME_REJECTED'
+          ) {
             patch({ phase: 'closed', error });
           } else patch({ error });
         });
@@ -102,34 +118,50 @@ export function useTicket(stored: StoredTicket) {
   useSocketEvent(socket, 'queue:position-changed', (position) =>
     setView((v) => ({ ...v, position, phase: v.phase === 'joining' ? 'waiting' : v.phase })),
   );
-  useSocketEvent(socket, 'call:offered', () => setView((v) => (v.phase === 'waiting' ? { ...v, phase: 'offered' } : v)));
+  useSocketEvent(socket, 'call:offered', () =>
+    setView((v) => (v.phase === 'waiting' ? { ...v, phase: 'offered' } : v)),
+  );
   useSocketEvent(socket, 'call:matched', ({ callId, clerkName, media }) =>
-    setView((v) => ({
-      ...v,
-      phase: 'call',
-      media,
-      call: { callId, clerkName, startedAt: Date.now() },
-      matchedAt: Date.now(),
-      endReason: null,
-    })),
+    setView((v) =>
+      v.phase === 'call' && v.call?.callId === callId
+        ? { ...v, media }
+        : {
+            ...v,
+            phase: 'call',
+            media,
+            call: { callId, clerkName, startedAt: Date.now() },
+            matchedAt: Date.now(),
+            endReason: null,
+          },
+    ),
   );
   useSocketEvent(socket, 'call:transferred', ({ position }) =>
     setView((v) => ({ ...v, phase: 'waiting', position, call: null, messages: [], documents: [] })),
   );
   useSocketEvent(socket, 'case:opened', ({ caseReference }) => patch({ caseReference }));
   useSocketEvent(socket, 'chat:received', (message) =>
-    setView((v) => (v.messages.some((m) => m.id === message.id) ? v : { ...v, messages: [...v.messages, message] })),
+    setView((v) =>
+      v.messages.some((m) => m.id === message.id) ? v : { ...v, messages: [...v.messages, message] },
+    ),
   );
   useSocketEvent(socket, 'document:shared', (document) =>
-    setView((v) => (v.documents.some((d) => d.id === document.id) ? v : { ...v, documents: [...v.documents, document] })),
+    setView((v) =>
+      v.documents.some((d) => d.id === document.id) ? v : { ...v, documents: [...v.documents, document] },
+    ),
   );
   useSocketEvent(socket, 'call:ended', ({ reason, caseReference }) =>
-    setView((v) => (reason === 'transferred' ? v : { ...v, phase: 'after', endReason: reason, caseReference: caseReference ?? v.caseReference })),
+    setView((v) =>
+      reason === 'transferred'
+        ? v
+        : { ...v, phase: 'after', endReason: reason, caseReference: caseReference ?? v.caseReference },
+    ),
   );
   useSocketEvent(socket, 'ticket:closed', ({ state }) =>
     setView((v) => (v.phase === 'after' ? v : { ...v, phase: 'closed', closedState: state })),
   );
-  useSocketEvent(socket, 'session:expired', () => setView((v) => (v.phase === 'after' ? v : { ...v, phase: 'closed', closedState: 'expired' })));
+  useSocketEvent(socket, 'session:expired', () =>
+    setView((v) => (v.phase === 'after' ? v : { ...v, phase: 'closed', closedState: 'expired' })),
+  );
 
   const leave = useCallback(async () => {
     if (socket) await request(socket, 'queue:leave', {}).catch(() => undefined);
@@ -140,7 +172,9 @@ export function useTicket(stored: StoredTicket) {
     async (text: string) => {
       if (!socket) throw new Error('offline');
       const { message } = await request(socket, 'chat:send', { text });
-      setView((v) => (v.messages.some((m) => m.id === message.id) ? v : { ...v, messages: [...v.messages, message] }));
+      setView((v) =>
+        v.messages.some((m) => m.id === message.id) ? v : { ...v, messages: [...v.messages, message] },
+      );
     },
     [socket],
   );
@@ -160,9 +194,18 @@ export function useTicket(stored: StoredTicket) {
 
   const addDocument = useCallback(
     (document: SharedDocument) =>
-      setView((v) => (v.documents.some((d) => d.id === document.id) ? v : { ...v, documents: [...v.documents, document] })),
+      setView((v) =>
+        v.documents.some((d) => d.id === document.id) ? v : { ...v, documents: [...v.documents, document] },
+      ),
     [],
   );
 
-  return { view: { ...view, socket, socketStatus: status } as TicketView, leave, sendChat, endCall, rate, addDocument };
+  return {
+    view: { ...view, socket, socketStatus: status } as TicketView,
+    leave,
+    sendChat,
+    endCall,
+    rate,
+    addDocument,
+  };
 }

@@ -12,7 +12,8 @@ export const en: typeof hu = {
   start: {
     title: 'Sort out your matter by video call',
     intro1: 'With Ablak you talk to a government office clerk from home, just as at the counter.',
-    intro2: 'Choose your matter and we connect you to the next free clerk. Meanwhile you see your place in the queue.',
+    intro2:
+      'Choose your matter and we connect you to the next free clerk. Meanwhile you see your place in the queue.',
     fact1: 'You need a camera and a microphone; a phone works too.',
     fact2: 'You can photograph a document or send a PDF to the clerk.',
     fact3: 'You can ask for a sign-language interpreter, captions or a slower pace.',
@@ -95,7 +96,8 @@ export const en: typeof hu = {
       pending: 'checking…',
       ok: 'fine',
       failed: 'failed',
-      failedHint: 'The connection is not perfect. You can still try; if it fails, try another network (mobile data, for example).',
+      failedHint:
+        'The connection is not perfect. You can still try; if it fails, try another network (mobile data, for example).',
     },
     join: 'Join the queue',
     joining: 'Joining the queue…',
@@ -152,8 +154,14 @@ export const en: typeof hu = {
   },
   closed: {
     left: { title: 'You left the queue', body: 'You can queue again at any time.' },
-    expired: { title: 'Your ticket has expired', body: 'Sorry it took so long. Please queue again and we will see you soon.' },
-    error: { title: 'We could not restore your place', body: 'The ticket may have expired or been opened in another browser tab. Please queue again.' },
+    expired: {
+      title: 'Your ticket has expired',
+      body: 'Sorry it took so long. Please queue again and we will see you soon.',
+    },
+    error: {
+      title: 'We could not restore your place',
+      body: 'The ticket may have expired or been opened in another browser tab. Please queue again.',
+    },
     ended: { title: 'Your ticket is closed', body: 'If you still need help, please queue again.' },
     again: 'Start a new matter',
   },
@@ -200,7 +208,13 @@ export const en: typeof hu = {
     caseReferenceHint: 'Write it down or take a picture: quote it if you get in touch again.',
     noCase: 'No new case was opened in this call.',
     ratingLegend: 'How satisfied were you?',
-    rating: { '1': 'Very dissatisfied', '2': 'Dissatisfied', '3': 'Neutral', '4': 'Satisfied', '5': 'Very satisfied' },
+    rating: {
+      '1': 'Very dissatisfied',
+      '2': 'Dissatisfied',
+      '3': 'Neutral',
+      '4': 'Satisfied',
+      '5': 'Very satisfied',
+    },
     ratingRequired: 'Please choose a rating from 1 to 5.',
     commentLabel: 'Comment (optional)',
     send: 'Send rating',

@@ -11,7 +11,8 @@ export const hu = {
   start: {
     title: 'Intézze ügyét videóhívásban',
     intro1: 'Az Ablakkal otthonról beszélhet a kormányablak ügyintézőjével, mintha a pultnál állna.',
-    intro2: 'Válassza ki az ügyét, és a rendszer a legközelebbi szabad ügyintézőhöz kapcsolja. Közben látja, hányadik a sorban.',
+    intro2:
+      'Válassza ki az ügyét, és a rendszer a legközelebbi szabad ügyintézőhöz kapcsolja. Közben látja, hányadik a sorban.',
     fact1: 'Kamera és mikrofon kell hozzá; telefonról is működik.',
     fact2: 'Dokumentumot fényképezhet vagy PDF-ben küldhet az ügyintézőnek.',
     fact3: 'Jelnyelvi tolmácsot, feliratot vagy lassabb tempót is kérhet.',
@@ -94,7 +95,8 @@ export const hu = {
       pending: 'ellenőrzés…',
       ok: 'rendben',
       failed: 'nem sikerült',
-      failedHint: 'A kapcsolat nem tökéletes. Megpróbálhatja így is; ha nem sikerül, próbáljon másik hálózatot (például mobilnetet).',
+      failedHint:
+        'A kapcsolat nem tökéletes. Megpróbálhatja így is; ha nem sikerül, próbáljon másik hálózatot (például mobilnetet).',
     },
     join: 'Beállok a sorba',
     joining: 'Sorba állás…',
@@ -151,8 +153,14 @@ export const hu = {
   },
   closed: {
     left: { title: 'Kilépett a sorból', body: 'Bármikor újra sorba állhat.' },
-    expired: { title: 'A sorszáma lejárt', body: 'Sajnáljuk, túl sokáig tartott. Álljon újra sorba, és hamarosan fogadjuk.' },
-    error: { title: 'Nem tudtuk visszaállítani a helyét', body: 'Lehet, hogy a sorszám lejárt, vagy másik böngészőlapon nyitotta meg. Álljon újra sorba.' },
+    expired: {
+      title: 'A sorszáma lejárt',
+      body: 'Sajnáljuk, túl sokáig tartott. Álljon újra sorba, és hamarosan fogadjuk.',
+    },
+    error: {
+      title: 'Nem tudtuk visszaállítani a helyét',
+      body: 'Lehet, hogy a sorszám lejárt, vagy másik böngészőlapon nyitotta meg. Álljon újra sorba.',
+    },
     ended: { title: 'A sorszám lezárult', body: 'Ha még segítség kell, álljon újra sorba.' },
     again: 'Új ügy indítása',
   },
@@ -199,7 +207,13 @@ export const hu = {
     caseReferenceHint: 'Írja fel vagy fényképezze le: erre hivatkozhat, ha újra jelentkezik.',
     noCase: 'Ebben a hívásban nem nyílt új ügy.',
     ratingLegend: 'Mennyire volt elégedett?',
-    rating: { '1': 'Nagyon elégedetlen', '2': 'Elégedetlen', '3': 'Közepes', '4': 'Elégedett', '5': 'Nagyon elégedett' },
+    rating: {
+      '1': 'Nagyon elégedetlen',
+      '2': 'Elégedetlen',
+      '3': 'Közepes',
+      '4': 'Elégedett',
+      '5': 'Nagyon elégedett',
+    },
     ratingRequired: 'Válasszon egy értékelést 1 és 5 között.',
     commentLabel: 'Megjegyzés (nem kötelező)',
     send: 'Értékelés küldése',

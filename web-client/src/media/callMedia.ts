@@ -1,29 +1,131 @@
 import type { MediaAccess } from '@ablak/protocol';
-import type { CallMedia, MediaSnapshot } from './types';
+import { MediaSession, type MediaStats } from '@ablak/sfu/client';
+import type { QualityFigures } from '@ablak/ui';
+import type { CallMedia, MediaSnapshot, RemoteMedia } from './types';
 
-// Placeholder until @ablak/sfu/client's MediaSession lands: reports 'failed' so the UI shows it honestly.
-export function createCallMedia(): CallMedia {
+export interface CallMediaOptions {
+  /** Fresh media access when the SFU refuses an expired grant on a reconnect (long waits). */
+  refreshAccess?: () => Promise<MediaAccess>;
+}
+
+function figuresOf(stats: MediaStats): QualityFigures {
+  return {
+    rttMs: stats.roundTripTime === null ? null : stats.roundTripTime * 1000,
+    packetLoss: stats.recv.lossRatio,
+    bitrateKbps: stats.recv.bitrate / 1000,
+  };
+}
+
+/**
+ * CallMedia over `@ablak/sfu/client`'s MediaSession. While waiting the session joins the ticket's room
+ * and publishes camera and mic paused; when the clerk answers in that same room, going live is just
+ * resuming the producers (the pre-warmed path). A different room means a fresh session.
+ */
+export function createCallMedia(options: CallMediaOptions = {}): CallMedia {
+  let session: MediaSession | null = null;
   let snap: MediaSnapshot = { connection: 'idle', room: null, remote: null, stats: null };
+  let live = false;
+  let micMuted = false;
+  let cameraOff = false;
+  // every change to the session runs in order: open, then live, then mute…
+  let queue: Promise<void> = Promise.resolve();
   const listeners = new Set<() => void>();
+
   const set = (next: Partial<MediaSnapshot>) => {
     snap = { ...snap, ...next };
-    listeners.forEach((l) => l());
+    listeners.forEach((listener) => listener());
   };
+  const enqueue = (job: () => Promise<void>) => {
+    const run = queue.then(job);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const remoteOf = (s: MediaSession): RemoteMedia | null => {
+    const tracks = s.remoteTracks;
+    const peer = s.peers[0];
+    if (!peer && tracks.length === 0) return null;
+    const pick = (source: 'camera' | 'mic' | 'screen') =>
+      tracks.find((t) => t.source === source && !t.producerPaused)?.track ?? null;
+    return { name: peer?.name ?? '', camera: pick('camera'), mic: pick('mic'), screen: pick('screen') };
+  };
+
+  /** Sends or holds each source according to live / muted / camera-off. */
+  const applySending = async (s: MediaSession) => {
+    const sendMic = live && !micMuted;
+    const sendCamera = live && !cameraOff;
+    if (s.localTrack('mic')) await (sendMic ? s.unmute('mic') : s.mute('mic'));
+    if (s.localTrack('camera')) await (sendCamera ? s.unmute('camera') : s.mute('camera'));
+  };
+
   return {
     snapshot: () => snap,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async open(access: MediaAccess) {
-      set({ connection: 'failed', room: access.room });
+    open(access, local, liveNow) {
+      return enqueue(async () => {
+        live = liveNow;
+        if (
+          session &&
+          snap.room === access.room &&
+          session.state !== 'failed' &&
+          session.state !== 'closed'
+        ) {
+          await applySending(session);
+          return;
+        }
+        if (session) await session.close();
+        const s = new MediaSession(options.refreshAccess ? { refreshAccess: options.refreshAccess } : {});
+        session = s;
+        const refresh = () => session === s && set({ remote: remoteOf(s) });
+        s.on('state-changed', (state) => session === s && set({ connection: state }));
+        s.on('track-added', refresh);
+        s.on('track-removed', refresh);
+        s.on('track-paused', refresh);
+        s.on('peer-joined', refresh);
+        s.on('peer-left', refresh);
+        s.on('stats', (stats) => session === s && set({ stats: figuresOf(stats) }));
+        set({ room: access.room, connection: 'connecting', remote: null, stats: null });
+        await s.join(access);
+        const paused = { mic: !live || micMuted, camera: !live || cameraOff };
+        const mic = local.getAudioTracks()[0] ?? null;
+        const camera = local.getVideoTracks()[0] ?? null;
+        // publish both paused, then apply the wanted state, so nothing leaks out before the call
+        await s.publish({ mic, camera }, { paused: true });
+        if (!paused.mic || !paused.camera) await applySending(s);
+        refresh();
+      });
     },
-    async setLive() {},
-    async setMicMuted() {},
-    async setCameraOff() {},
-    async replaceTrack() {},
+    setLive(next) {
+      return enqueue(async () => {
+        live = next;
+        if (session) await applySending(session);
+      });
+    },
+    setMicMuted(muted) {
+      return enqueue(async () => {
+        micMuted = muted;
+        if (session) await applySending(session);
+      });
+    },
+    setCameraOff(off) {
+      return enqueue(async () => {
+        cameraOff = off;
+        if (session) await applySending(session);
+      });
+    },
+    replaceTrack(kind, track) {
+      return enqueue(async () => {
+        await session?.replaceTrack(kind === 'audio' ? 'mic' : 'camera', track);
+      });
+    },
     close() {
-      set({ connection: 'closed' });
+      const s = session;
+      session = null;
+      void s?.close();
+      set({ connection: 'closed', remote: null });
     },
   };
 }

@@ -5,7 +5,10 @@ export type CheckResult = 'pending' | 'ok' | 'failed';
 /** Can this page reach the Ablak server at all (the SFU is reached through it or beside it)? */
 export async function checkServer(signal?: AbortSignal): Promise<CheckResult> {
   try {
-    const response = await fetch(new URL('/healthz', config.signalingUrl || location.origin), { signal, cache: 'no-store' });
+    const response = await fetch(new URL('/healthz', config.signalingUrl || location.origin), {
+      signal,
+      cache: 'no-store',
+    });
     return response.ok ? 'ok' : 'failed';
   } catch {
     return 'failed';

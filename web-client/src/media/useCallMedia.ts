@@ -10,7 +10,15 @@ const noop = () => () => undefined;
  * screen's bundle), opened as soon as there is media access and a local stream, made live when
  * `live` turns true, closed on unmount.
  */
-export function useCallMedia(access: MediaAccess | null, local: MediaStream | null, live: boolean, enabled: boolean) {
+export function useCallMedia(
+  access: MediaAccess | null,
+  local: MediaStream | null,
+  live: boolean,
+  enabled: boolean,
+  refreshAccess?: () => Promise<MediaAccess>,
+) {
+  const refreshRef = useRef(refreshAccess);
+  refreshRef.current = refreshAccess;
   const [media, setMedia] = useState<CallMedia | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const openedFor = useRef<string | null>(null);
@@ -22,7 +30,12 @@ export function useCallMedia(access: MediaAccess | null, local: MediaStream | nu
     import('./callMedia')
       .then(({ createCallMedia }) => {
         if (cancelled) return;
-        created = createCallMedia();
+        created = createCallMedia({
+          refreshAccess: async () => {
+            if (!refreshRef.current) throw new Error('no way to refresh media access');
+            return refreshRef.current();
+          },
+        });
         setMedia(created);
       })
       .catch((error: unknown) => setLoadError(error));
@@ -47,7 +60,8 @@ export function useCallMedia(access: MediaAccess | null, local: MediaStream | nu
   }, [media, access, local]);
 
   useEffect(() => {
-    if (media && openedFor.current) void media.setLive(live).catch((error: unknown) => console.warn('media live', error));
+    if (media && openedFor.current)
+      void media.setLive(live).catch((error: unknown) => console.warn('media live', error));
   }, [media, live]);
 
   const snapshot = useSyncExternalStore(media ? media.subscribe : noop, media ? media.snapshot : () => idle);

@@ -43,7 +43,9 @@ export function useLocalStream(devices: DeviceChoice, camera: boolean) {
     const current = streamRef.current;
     if (!current) return null;
     const fresh = await navigator.mediaDevices.getUserMedia(
-      kind === 'audio' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } },
+      kind === 'audio'
+        ? { audio: { deviceId: { exact: deviceId } } }
+        : { video: { deviceId: { exact: deviceId } } },
     );
     const track = kind === 'audio' ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
     if (!track) return null;

@@ -66,7 +66,13 @@ export function AfterScreen({ view, onRate, onStartOver }: Props) {
             <div className="rating">
               {[1, 2, 3, 4, 5].map((n) => (
                 <label key={n} className="rating__option">
-                  <input type="radio" name={`${id}-rating`} value={n} checked={rating === n} onChange={() => setRating(n)} />
+                  <input
+                    type="radio"
+                    name={`${id}-rating`}
+                    value={n}
+                    checked={rating === n}
+                    onChange={() => setRating(n)}
+                  />
                   <span aria-hidden="true" className="rating__star">
                     {'★'}
                   </span>
@@ -77,7 +83,14 @@ export function AfterScreen({ view, onRate, onStartOver }: Props) {
           </fieldset>
           <div className="ab-field">
             <label htmlFor={`${id}-c`}>{t('after.commentLabel')}</label>
-            <textarea id={`${id}-c`} className="ab-input" rows={3} maxLength={1000} value={comment} onChange={(e) => setComment(e.target.value)} />
+            <textarea
+              id={`${id}-c`}
+              className="ab-input"
+              rows={3}
+              maxLength={1000}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+            />
           </div>
           {error && (
             <p id={`${id}-err`} className="ab-error" role="alert">

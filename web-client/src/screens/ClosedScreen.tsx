@@ -13,7 +13,14 @@ export function ClosedScreen({ view, onStartOver }: Props) {
   const { t } = useTranslation();
   const heading = useScreenFocus();
   const id = useId();
-  const reason = view.closedState === 'abandoned' ? 'left' : view.closedState === 'expired' ? 'expired' : view.error ? 'error' : 'ended';
+  const reason =
+    view.closedState === 'abandoned'
+      ? 'left'
+      : view.closedState === 'expired'
+        ? 'expired'
+        : view.error
+          ? 'error'
+          : 'ended';
   return (
     <section className="screen" aria-labelledby={`${id}-h`} data-screen="closed">
       <h1 id={`${id}-h`} ref={heading} tabIndex={-1}>

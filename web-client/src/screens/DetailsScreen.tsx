@@ -35,7 +35,9 @@ export function DetailsScreen({ draft, onUpdate, onBack, onNext }: Props) {
   };
 
   const toggle = (need: AccessibilityNeed, on: boolean) =>
-    setNeeds((current) => (on ? [...current.filter((n) => n !== need), need] : current.filter((n) => n !== need)));
+    setNeeds((current) =>
+      on ? [...current.filter((n) => n !== need), need] : current.filter((n) => n !== need),
+    );
 
   return (
     <section className="screen" aria-labelledby={`${id}-h`} data-screen="details">
@@ -78,7 +80,11 @@ export function DetailsScreen({ draft, onUpdate, onBack, onNext }: Props) {
           </p>
           {AccessibilityNeed.options.map((need) => (
             <label key={need} className="ab-check">
-              <input type="checkbox" checked={needs.includes(need)} onChange={(e) => toggle(need, e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={needs.includes(need)}
+                onChange={(e) => toggle(need, e.target.checked)}
+              />
               <span>{t(`needs.${need}`)}</span>
             </label>
           ))}

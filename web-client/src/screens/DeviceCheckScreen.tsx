@@ -99,7 +99,8 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
     }
   };
 
-  const pick = (key: 'cameraId' | 'micId' | 'speakerId') => (value: string) => onUpdate({ devices: { ...draft.devices, [key]: value } });
+  const pick = (key: 'cameraId' | 'micId' | 'speakerId') => (value: string) =>
+    onUpdate({ devices: { ...draft.devices, [key]: value } });
   const statusText = (r: CheckResult) => t(`devices.check.${r}`);
 
   return (
@@ -111,7 +112,11 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
       <p>{t('devices.intro')}</p>
 
       {problem && (
-        <div className={`ab-notice ${unsupported ? 'ab-notice--error' : 'ab-notice--warning'}`} role="alert" data-testid="device-problem">
+        <div
+          className={`ab-notice ${unsupported ? 'ab-notice--error' : 'ab-notice--warning'}`}
+          role="alert"
+          data-testid="device-problem"
+        >
           <h2 className="h-small">{t(`devices.problem.${problem}.title`)}</h2>
           <p>{t(`devices.problem.${problem}.body`)}</p>
           {!unsupported && (
@@ -120,7 +125,11 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
                 {t('common.retry')}
               </button>
               {wantCamera && (
-                <button type="button" className="ab-button ab-button--secondary" onClick={() => setWantCamera(false)}>
+                <button
+                  type="button"
+                  className="ab-button ab-button--secondary"
+                  onClick={() => setWantCamera(false)}
+                >
                   {t('devices.withoutCamera')}
                 </button>
               )}
@@ -142,12 +151,32 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
         <div>
           <MicLevelMeter stream={stream} />
           <p className="ab-hint">{t('devices.micHint')}</p>
-          <DevicePicker kind="camera" devices={devices.cameras} value={draft.devices.cameraId} onChange={pick('cameraId')} disabled={!wantCamera} />
-          <DevicePicker kind="microphone" devices={devices.microphones} value={draft.devices.micId} onChange={pick('micId')} />
+          <DevicePicker
+            kind="camera"
+            devices={devices.cameras}
+            value={draft.devices.cameraId}
+            onChange={pick('cameraId')}
+            disabled={!wantCamera}
+          />
+          <DevicePicker
+            kind="microphone"
+            devices={devices.microphones}
+            value={draft.devices.micId}
+            onChange={pick('micId')}
+          />
           {canChooseSpeaker() && devices.speakers.length > 0 && (
-            <DevicePicker kind="speaker" devices={devices.speakers} value={draft.devices.speakerId} onChange={pick('speakerId')} />
+            <DevicePicker
+              kind="speaker"
+              devices={devices.speakers}
+              value={draft.devices.speakerId}
+              onChange={pick('speakerId')}
+            />
           )}
-          <button type="button" className="ab-button ab-button--secondary" onClick={() => void playChime(draft.devices.speakerId)}>
+          <button
+            type="button"
+            className="ab-button ab-button--secondary"
+            onClick={() => void playChime(draft.devices.speakerId)}
+          >
             {t('devices.testSound')}
           </button>
           <p className="ab-hint">{t('devices.testSoundHint')}</p>
@@ -162,13 +191,17 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
       <h2 className="h-small">{t('devices.check.title')}</h2>
       <ul className="checks" data-testid="network-checks">
         <li data-result={server}>
-          <span className={`dot dot--${server}`} aria-hidden="true" /> {t('devices.check.server')}: {statusText(server)}
+          <span className={`dot dot--${server}`} aria-hidden="true" /> {t('devices.check.server')}:{' '}
+          {statusText(server)}
         </li>
         <li data-result={webrtc}>
-          <span className={`dot dot--${webrtc}`} aria-hidden="true" /> {t('devices.check.webrtc')}: {statusText(webrtc)}
+          <span className={`dot dot--${webrtc}`} aria-hidden="true" /> {t('devices.check.webrtc')}:{' '}
+          {statusText(webrtc)}
         </li>
       </ul>
-      {(server === 'failed' || webrtc === 'failed') && <p className="ab-notice ab-notice--warning">{t('devices.check.failedHint')}</p>}
+      {(server === 'failed' || webrtc === 'failed') && (
+        <p className="ab-notice ab-notice--warning">{t('devices.check.failedHint')}</p>
+      )}
 
       {joinError && (
         <p className="ab-notice ab-notice--error" role="alert">
@@ -179,7 +212,12 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
         <button type="button" className="ab-button ab-button--secondary" onClick={onBack}>
           {t('common.back')}
         </button>
-        <button type="button" className="ab-button ab-button--large" onClick={() => void join()} disabled={joining || unsupported || !draft.matter}>
+        <button
+          type="button"
+          className="ab-button ab-button--large"
+          onClick={() => void join()}
+          disabled={joining || unsupported || !draft.matter}
+        >
           {joining ? t('devices.joining') : t('devices.join')}
         </button>
       </div>

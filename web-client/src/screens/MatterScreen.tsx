@@ -88,7 +88,12 @@ export function MatterScreen({ selected, onChoose, onBack }: Props) {
           </h2>
           <ul className="chip-list">
             <li>
-              <button type="button" className="ab-button ab-button--ghost chip" aria-pressed={!category} onClick={() => setCategory(undefined)}>
+              <button
+                type="button"
+                className="ab-button ab-button--ghost chip"
+                aria-pressed={!category}
+                onClick={() => setCategory(undefined)}
+              >
                 {t('matter.allCategories')}
               </button>
             </li>
@@ -112,7 +117,11 @@ export function MatterScreen({ selected, onChoose, onBack }: Props) {
         {activeCategory ? format.text(activeCategory.name) : t('matter.results')}
       </h2>
       <p role="status" className="ab-hint" aria-live="polite">
-        {load.state === 'loading' ? t('matter.loading') : list ? t('matter.count', { count: list.caseTypes.length, total: list.total }) : ''}
+        {load.state === 'loading'
+          ? t('matter.loading')
+          : list
+            ? t('matter.count', { count: list.caseTypes.length, total: list.total })
+            : ''}
       </p>
       {load.state === 'error' && (
         <div className="ab-notice ab-notice--error" role="alert">
@@ -131,11 +140,14 @@ export function MatterScreen({ selected, onChoose, onBack }: Props) {
                 type="button"
                 className="matter"
                 aria-current={selected?.code === ct.code ? 'true' : undefined}
-                onClick={() => onChoose({ code: ct.code, name: ct.name, expectedMinutes: ct.expectedMinutes })}
+                onClick={() =>
+                  onChoose({ code: ct.code, name: ct.name, expectedMinutes: ct.expectedMinutes })
+                }
               >
                 <span className="matter__name">{format.text(ct.name)}</span>
                 <span className="matter__meta">
-                  {format.text(ct.categoryName)} · {t('matter.expected', { minutes: format.number(ct.expectedMinutes) })}
+                  {format.text(ct.categoryName)} ·{' '}
+                  {t('matter.expected', { minutes: format.number(ct.expectedMinutes) })}
                 </span>
               </button>
             </li>

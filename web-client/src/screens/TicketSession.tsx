@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { playChime } from '@ablak/ui';
+import { playChime, request } from '@ablak/ui';
 import type { StoredTicket } from '../flow/ticketStorage';
 import { clearTicket } from '../flow/ticketStorage';
 import { useTicket } from '../flow/useTicket';
@@ -26,7 +26,14 @@ export function TicketSession({ stored, onStartOver }: Props) {
   const inCall = view.phase === 'call';
   const active = view.phase !== 'after' && view.phase !== 'closed';
   const local = useLocalStream(stored.draft.devices, stored.draft.camera);
-  const { media, snapshot } = useCallMedia(view.media, local.stream, inCall, active);
+  const socket = view.socket;
+  const refreshAccess = useCallback(async () => {
+    if (!socket) throw new Error('offline');
+    const { media } = await request(socket, 'queue:join', {});
+    if (!media) throw new Error('no media access');
+    return media;
+  }, [socket]);
+  const { media, snapshot } = useCallMedia(view.media, local.stream, inCall, active, refreshAccess);
   const [announce, setAnnounce] = useState('');
 
   useEffect(() => {
@@ -40,7 +47,8 @@ export function TicketSession({ stored, onStartOver }: Props) {
   }, [view.matchedAt, view.call, stored.draft.devices.speakerId, t]);
 
   useEffect(() => {
-    if (view.phase === 'after' || view.phase === 'closed') local.stream?.getTracks().forEach((track) => track.stop());
+    if (view.phase === 'after' || view.phase === 'closed')
+      local.stream?.getTracks().forEach((track) => track.stop());
   }, [view.phase, local.stream]);
 
   const startOver = useCallback(() => {

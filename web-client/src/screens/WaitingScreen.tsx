@@ -28,7 +28,12 @@ export function WaitingScreen({ view, draft, local, mediaConnection, onLeave }: 
   useEffect(() => {
     if (!position) return;
     if (lastPosition.current !== position.position) {
-      setAnnouncement(t('waiting.announce', { position: position.position, wait: format.minutes(position.estimatedWaitSeconds) }));
+      setAnnouncement(
+        t('waiting.announce', {
+          position: position.position,
+          wait: format.minutes(position.estimatedWaitSeconds),
+        }),
+      );
       lastPosition.current = position.position;
     }
   }, [position, t, format]);
@@ -44,7 +49,12 @@ export function WaitingScreen({ view, draft, local, mediaConnection, onLeave }: 
       <h1 id={`${id}-h`} ref={heading} tabIndex={-1}>
         {t('waiting.title')}
       </h1>
-      <div className="ab-visually-hidden" aria-live="polite" aria-atomic="true" data-testid="waiting-announcement">
+      <div
+        className="ab-visually-hidden"
+        aria-live="polite"
+        aria-atomic="true"
+        data-testid="waiting-announcement"
+      >
         {announcement}
       </div>
       {draft.matter && (
@@ -81,7 +91,9 @@ export function WaitingScreen({ view, draft, local, mediaConnection, onLeave }: 
               <div>
                 <dt>{t('waiting.estimate')}</dt>
                 <dd data-testid="queue-estimate">
-                  {position.estimatedWaitSeconds < 60 ? t('waiting.lessThanMinute') : t('waiting.about', { wait: format.minutes(position.estimatedWaitSeconds) })}
+                  {position.estimatedWaitSeconds < 60
+                    ? t('waiting.lessThanMinute')
+                    : t('waiting.about', { wait: format.minutes(position.estimatedWaitSeconds) })}
                 </dd>
               </div>
               <div>
@@ -94,7 +106,13 @@ export function WaitingScreen({ view, draft, local, mediaConnection, onLeave }: 
           )}
         </div>
         <div className="waiting-self">
-          <VideoTile stream={local} self size="small" label={t('waiting.you')} placeholder={<span>{t('devices.cameraOff')}</span>} />
+          <VideoTile
+            stream={local}
+            self
+            size="small"
+            label={t('waiting.you')}
+            placeholder={<span>{t('devices.cameraOff')}</span>}
+          />
           <p className="ab-hint" data-testid="media-status" data-connection={mediaConnection}>
             {t(`waiting.media.${mediaConnection}`)}
           </p>
@@ -109,7 +127,11 @@ export function WaitingScreen({ view, draft, local, mediaConnection, onLeave }: 
       </ol>
 
       <div className="actions">
-        <button type="button" className="ab-button ab-button--secondary" onClick={() => setConfirmLeave(true)}>
+        <button
+          type="button"
+          className="ab-button ab-button--secondary"
+          onClick={() => setConfirmLeave(true)}
+        >
           {t('waiting.leave')}
         </button>
       </div>

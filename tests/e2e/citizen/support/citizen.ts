@@ -12,13 +12,20 @@ export async function queueHeadlessCitizen(url: string, caseType: CaseTypeCode, 
   const socket: Socket = io(`${url}/citizen`, {
     transports: ['websocket'],
     forceNew: true,
-    auth: { token: ticket.citizenToken, protocolVersion: PROTOCOL_VERSION, resumeSecret: ticket.resumeSecret },
+    auth: {
+      token: ticket.citizenToken,
+      protocolVersion: PROTOCOL_VERSION,
+      resumeSecret: ticket.resumeSecret,
+    },
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
   });
-  const answer = (await socket.timeout(10_000).emitWithAck('queue:join', {})) as { ok: boolean; position?: unknown };
+  const answer = (await socket.timeout(10_000).emitWithAck('queue:join', {})) as {
+    ok: boolean;
+    position?: unknown;
+  };
   if (!answer.ok) throw new Error(`queue:join failed: ${JSON.stringify(answer)}`);
   return { ticket, position: QueuePosition.parse(answer.position), close: () => socket.disconnect() };
 }

@@ -51,19 +51,32 @@ export class TestClerk {
     return clerk;
   }
 
-  async request<K extends keyof ClerkRequests & string>(event: K, payload: RequestOf<ClerkRequests, K>): Promise<ResultOf<ClerkRequests, K>> {
-    const answer = (await emitWithAck(this.socket, event, payload)) as { ok: boolean; error?: { code: string; message: string } };
+  async request<K extends keyof ClerkRequests & string>(
+    event: K,
+    payload: RequestOf<ClerkRequests, K>,
+  ): Promise<ResultOf<ClerkRequests, K>> {
+    const answer = (await emitWithAck(this.socket, event, payload)) as {
+      ok: boolean;
+      error?: { code: string; message: string };
+    };
     if (!answer.ok) throw new Error(`${event} failed: ${answer.error?.code} ${answer.error?.message}`);
     return answer as unknown as ResultOf<ClerkRequests, K>;
   }
 
   /** Resolves with the next push of `event` (or one already received that matches). */
-  async next<K extends keyof ClerkPushes & string>(event: K, match: (p: PushPayload<K>) => boolean = () => true, timeoutMs = 30_000): Promise<PushPayload<K>> {
+  async next<K extends keyof ClerkPushes & string>(
+    event: K,
+    match: (p: PushPayload<K>) => boolean = () => true,
+    timeoutMs = 30_000,
+  ): Promise<PushPayload<K>> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const hit = this.pushes.find((p) => p.event === event && match(p.payload as PushPayload<K>));
       if (hit) return hit.payload as PushPayload<K>;
-      if (Date.now() > until) throw new Error(`clerk got no ${event} within ${timeoutMs} ms (got: ${this.pushes.map((p) => p.event).join(', ')})`);
+      if (Date.now() > until)
+        throw new Error(
+          `clerk got no ${event} within ${timeoutMs} ms (got: ${this.pushes.map((p) => p.event).join(', ')})`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -74,6 +87,8 @@ export class TestClerk {
 }
 
 function emitWithAck(socket: ClerkSocket, event: string, payload: unknown): Promise<unknown> {
-  const untyped = socket as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> } };
+  const untyped = socket as unknown as {
+    timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> };
+  };
   return untyped.timeout(10_000).emitWithAck(event, payload);
 }

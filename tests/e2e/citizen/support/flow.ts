@@ -25,7 +25,12 @@ export async function waitForScreen(page: Page, name: string, timeoutMs = 20_000
 }
 
 /** Start → matter (searched without accents) → name → device check → queue, with the mouse. */
-export async function walkToWaitingRoom(page: Page, url: string, caseType: CaseType, name: string): Promise<void> {
+export async function walkToWaitingRoom(
+  page: Page,
+  url: string,
+  caseType: CaseType,
+  name: string,
+): Promise<void> {
   await page.goto(url);
   await waitForScreen(page, 'start');
   await page.getByRole('button', { name: 'Videóhívás indítása' }).click();
@@ -38,5 +43,7 @@ export async function walkToWaitingRoom(page: Page, url: string, caseType: CaseT
   await waitForScreen(page, 'devices');
   await page.getByRole('button', { name: 'Beállok a sorba' }).click();
   await waitForScreen(page, 'waiting');
-  await expect.poll(() => page.getByTestId('queue-position').textContent(), { timeout: 15_000 }).toMatch(/^\d+$/);
+  await expect
+    .poll(() => page.getByTestId('queue-position').textContent(), { timeout: 15_000 })
+    .toMatch(/^\d+$/);
 }

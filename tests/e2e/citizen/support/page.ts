@@ -17,12 +17,27 @@ export interface AxeViolation {
 
 /** axe-core with the WCAG 2.0/2.1 A and AA rule tags, on the page as it is now. */
 export async function axeScan(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  if (!(await page.evaluate(() => 'axe' in window)))
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   return page.evaluate(async () => {
-    interface AxeNode { target: string[]; failureSummary?: string }
-    interface AxeResult { id: string; impact: string | null; help: string; nodes: AxeNode[] }
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeResult[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    interface AxeNode {
+      target: string[];
+      failureSummary?: string;
+    }
+    interface AxeResult {
+      id: string;
+      impact: string | null;
+      help: string;
+      nodes: AxeNode[];
+    }
+    const axe = (
+      window as unknown as {
+        axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeResult[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
     return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,

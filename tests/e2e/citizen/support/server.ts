@@ -20,9 +20,16 @@ function newestMtime(dir: string): number {
 /** Builds web-client/dist when it is missing or older than its sources (the server serves the built app). */
 export function ensureWebClientBuilt(): void {
   const index = path.join(WEB_CLIENT, 'dist', 'index.html');
-  const sources = Math.max(newestMtime(path.join(WEB_CLIENT, 'src')), newestMtime(path.join(REPO_ROOT, 'ui', 'src')));
+  const sources = Math.max(
+    newestMtime(path.join(WEB_CLIENT, 'src')),
+    newestMtime(path.join(REPO_ROOT, 'ui', 'src')),
+  );
   if (existsSync(index) && statSync(index).mtimeMs > sources) return;
-  const result = spawnSync('pnpm', ['--filter', '@ablak/web-client', 'build'], { cwd: REPO_ROOT, stdio: 'pipe', encoding: 'utf8' });
+  const result = spawnSync('pnpm', ['--filter', '@ablak/web-client', 'build'], {
+    cwd: REPO_ROOT,
+    stdio: 'pipe',
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`web-client build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
