@@ -107,3 +107,45 @@ describe('MediaSession in headless Chromium through the real SFU', () => {
     expect(events.filter((e) => e.peerId?.startsWith('intruder'))).toEqual([]);
   });
 });
+
+describe('MediaSession recovery', () => {
+  it('re-joins on its own after the worker under its room is killed and after its socket drops, and decodes again', async () => {
+    const browser = await launchBrowser();
+    browsers.push(browser);
+    const room = RoomId.parse('e2e-recovery');
+    const a = await openPage(browser);
+    const b = await openPage(browser);
+    expect(await a.evaluate((x) => window.ablakTest.start(x, { publish: true }), access(room, 'citizen-r'))).toBe('connected');
+    expect(await b.evaluate((x) => window.ablakTest.start(x, { publish: true }), access(room, 'clerk-r', { role: 'clerk' }))).toBe('connected');
+    const before = await decodesFrom(a, ['clerk-r']);
+    await decodesFrom(b, ['citizen-r']);
+
+    const worker = sfu.node.roomWorker(room);
+    expect(worker).toBeDefined();
+    process.kill(worker!.pid, 'SIGKILL');
+    // New consumers (new ids) on the re-created room decode again.
+    await expect
+      .poll(async () => (await remote(a)).filter((t) => t.framesDecoded > 0 && !before.some((o) => o.consumerId === t.consumerId)).length, {
+        timeout: 60_000,
+        interval: 1_000,
+      })
+      .toBeGreaterThan(0);
+    await decodesFrom(a, ['clerk-r']);
+    await decodesFrom(b, ['citizen-r']);
+    expect(sfu.node.roomWorker(room)?.pid).not.toBe(worker!.pid);
+    const states = (await a.evaluate(() => window.ablakTest.events())).filter((e) => e.event === 'state').map((e) => e.state);
+    expect(states).toEqual(expect.arrayContaining(['reconnecting', 'connected']));
+
+    // A dropped socket: socket.io reconnects, the session re-joins and consumes again.
+    const beforeDrop = await remote(b);
+    expect(sfu.dropMediaConnections()).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => (await remote(b)).filter((t) => t.framesDecoded > 0 && !beforeDrop.some((o) => o.consumerId === t.consumerId)).length, {
+        timeout: 60_000,
+        interval: 1_000,
+      })
+      .toBeGreaterThan(0);
+    await decodesFrom(b, ['citizen-r']);
+    expect(await b.evaluate(() => window.ablakTest.state())).toBe('connected');
+  });
+});

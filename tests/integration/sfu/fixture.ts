@@ -27,6 +27,8 @@ export interface SfuFixture {
   readonly registry: MemorySfuRegistry;
   readonly url: string;
   readonly config: SfuNodeConfig;
+  /** Drops every /media connection at the transport level (clients see a network drop and reconnect). */
+  dropMediaConnections(): number;
   grant(claims: Partial<MediaGrantClaims> & Pick<MediaGrantClaims, 'room' | 'peer'>, ttlSeconds?: number): string;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -63,6 +65,11 @@ export async function startSfu(env: Record<string, string> = {}): Promise<SfuFix
     registry,
     url,
     config,
+    dropMediaConnections: () => {
+      const sockets = [...server.io.of('/media').sockets.values()];
+      for (const socket of sockets) socket.conn.close();
+      return sockets.length;
+    },
     grant: (claims, ttlSeconds = 300) =>
       signMediaGrant(
         MediaGrantClaims.parse({ name: 'Test', role: 'citizen', canPublish: true, canSubscribe: true, hidden: false, ...claims }),
