@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LoginError, SessionStore } from './session';
+import { SessionStore, type LoginError } from './session';
 
 class MemoryStorage implements Storage {
   private map = new Map<string, string>();

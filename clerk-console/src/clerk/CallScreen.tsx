@@ -66,7 +66,7 @@ export function CallScreen(props: Props) {
           <span>{t('call.caseType', { name: summary.caseType })}</span>
           <ConnectionQuality quality={qualityOf(media.figures)} figures={media.figures} />
         </p>
-        <div className="videos">
+        <div className="videos" data-testid="call-videos" data-remote-count={media.remote.length}>
           <VideoTile
             videoTrack={citizen?.screen ?? citizen?.video ?? null}
             audioTrack={citizen?.audio ?? null}
@@ -75,7 +75,7 @@ export function CallScreen(props: Props) {
             testId="remote-video"
             placeholder={<span>{t('call.waitingForCitizen')}</span>}
           />
-          <VideoTile stream={localStream} videoTrack={media.screen ?? undefined} label={selfName} self size="small" testId="self-video" />
+          <VideoTile stream={localStream} label={selfName} self size="small" testId="self-video" />
         </div>
         <div role="toolbar" aria-label={t('call.controls')} className="call-controls">
           <button type="button" aria-pressed={!media.micOn} onClick={() => media.setMic(!media.micOn)}>

@@ -1,0 +1,129 @@
+import type { Page } from 'playwright-core';
+import { io, type Socket } from 'socket.io-client';
+import {
+  CreateTicketResponse,
+  PROTOCOL_VERSION,
+  type CaseTypeCode,
+  type CitizenPushes,
+  type CitizenRequests,
+  type ClientToServerOf,
+  type MediaAccess,
+  type RequestOf,
+  type ResultOf,
+  type ServerToClientOf,
+} from '@ablak/protocol';
+import type { z } from 'zod';
+import type { TestBrowser } from '@ablak/tests/harness';
+import { bundleTestPage, servePage, type PageServer } from '../sfu/bundle';
+
+type CitizenSocket = Socket<ServerToClientOf<CitizenPushes>, ClientToServerOf<CitizenRequests>>;
+type Push<K extends keyof CitizenPushes> = z.output<CitizenPushes[K]>;
+
+interface MediaPageApi {
+  start(access: MediaAccess, options: { publish: boolean }): Promise<string>;
+  peers(): string[];
+  remote(): Promise<{ peerId: string; kind: string; framesDecoded: number }[]>;
+  close(): Promise<void>;
+}
+
+let pageServer: Promise<PageServer> | undefined;
+/** The SFU suite's bare MediaSession page, served once per test file. */
+export function mediaPageServer(): Promise<PageServer> {
+  pageServer ??= bundleTestPage().then(servePage);
+  return pageServer;
+}
+
+/**
+ * A citizen as the test drives them: the real HTTP ticket and /citizen socket from Node, and the
+ * media (fake camera and mic) in a Chromium page that runs the browser MediaSession.
+ */
+export class TestCitizen {
+  readonly pushes: { event: string; payload: unknown }[] = [];
+  private mediaPage: Page | undefined;
+
+  private constructor(
+    readonly ticket: CreateTicketResponse,
+    readonly socket: CitizenSocket,
+  ) {
+    socket.onAny((event: string, payload: unknown) => this.pushes.push({ event, payload }));
+  }
+
+  static async join(url: string, caseType: string, displayName: string): Promise<TestCitizen> {
+    const res = await fetch(`${url}/api/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ displayName, caseType: caseType as CaseTypeCode, language: 'hu', accessibility: [] }),
+    });
+    if (!res.ok) throw new Error(`ticket refused: ${res.status} ${await res.text()}`);
+    const ticket = CreateTicketResponse.parse(await res.json());
+    const socket: CitizenSocket = io(`${url}/citizen`, {
+      transports: ['websocket'],
+      forceNew: true,
+      auth: { token: ticket.citizenToken, protocolVersion: PROTOCOL_VERSION, resumeSecret: ticket.resumeSecret },
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const citizen = new TestCitizen(ticket, socket);
+    await citizen.request('queue:join', {});
+    return citizen;
+  }
+
+  async request<K extends keyof CitizenRequests & string>(event: K, payload: RequestOf<CitizenRequests, K>): Promise<ResultOf<CitizenRequests, K>> {
+    const untyped = this.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> } };
+    const answer = (await untyped.timeout(10_000).emitWithAck(event, payload)) as { ok: boolean; error?: { code: string } };
+    if (!answer.ok) throw new Error(`${event} failed: ${answer.error?.code}`);
+    return answer as unknown as ResultOf<CitizenRequests, K>;
+  }
+
+  /** The next push of `event` that matches (including ones already received). */
+  async next<K extends keyof CitizenPushes & string>(event: K, match: (p: Push<K>) => boolean = () => true, timeoutMs = 30_000): Promise<Push<K>> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.pushes.find((p) => p.event === event && match(p.payload as Push<K>));
+      if (hit) return hit.payload as Push<K>;
+      if (Date.now() > until) throw new Error(`citizen got no ${event} in ${timeoutMs} ms (got ${this.pushes.map((p) => p.event).join(', ')})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Opens the citizen's camera and mic in the room `access` names and publishes them. */
+  async startMedia(browser: TestBrowser, access: MediaAccess): Promise<void> {
+    const server = await mediaPageServer();
+    this.mediaPage ??= await browser.context.newPage();
+    await this.mediaPage.goto(server.url);
+    await this.mediaPage.waitForFunction(() => 'ablakTest' in window);
+    const state = await this.mediaPage.evaluate(
+      (a) => (window as unknown as { ablakTest: MediaPageApi }).ablakTest.start(a, { publish: true }),
+      access,
+    );
+    if (state !== 'connected') throw new Error(`citizen media did not connect: ${state}`);
+  }
+
+  /** Remote peers the citizen's media session sees (a hidden monitor is not one of them). */
+  async mediaPeers(): Promise<string[]> {
+    return this.mediaPage ? this.mediaPage.evaluate(() => (window as unknown as { ablakTest: MediaPageApi }).ablakTest.peers()) : [];
+  }
+
+  /** Video frames the citizen decoded from each remote peer. */
+  async decodedVideoFrames(): Promise<Record<string, number>> {
+    if (!this.mediaPage) return {};
+    const remote = await this.mediaPage.evaluate(() => (window as unknown as { ablakTest: MediaPageApi }).ablakTest.remote());
+    const out: Record<string, number> = {};
+    for (const r of remote) if (r.kind === 'video') out[r.peerId] = Math.max(out[r.peerId] ?? 0, r.framesDecoded);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.mediaPage?.evaluate(() => (window as unknown as { ablakTest: MediaPageApi }).ablakTest.close()).catch(() => undefined);
+    await this.mediaPage?.close().catch(() => undefined);
+    this.socket.disconnect();
+  }
+}
+
+export async function closeMediaPageServer(): Promise<void> {
+  const server = await pageServer;
+  pageServer = undefined;
+  await server?.close();
+}

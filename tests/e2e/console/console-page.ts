@@ -1,0 +1,58 @@
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { TestBrowser } from '@ablak/tests/harness';
+import { axeScan, describeViolations, screenshot } from './page-tools';
+
+export const PASSWORD = 'ablak-demo';
+
+/** Opens the console in a new tab of `browser` and signs in (Hungarian UI, the default). */
+export async function openConsole(browser: TestBrowser, url: string, username: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`${url}/console/`);
+  await signIn(page, username);
+  return page;
+}
+
+export async function signIn(page: Page, username: string): Promise<void> {
+  await page.getByLabel('Felhasználónév').fill(username);
+  await page.getByLabel('Jelszó').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Belépés' }).click();
+  await page.getByTestId('connection').and(page.locator('[data-status="connected"]')).waitFor({ timeout: 15_000 });
+}
+
+/** The clerk's state as the console shows it. */
+export function clerkState(page: Page): Promise<string | null> {
+  return page.getByTestId('clerk-state').getAttribute('data-state');
+}
+
+/** Picks a state in the switcher ("Elérhető", "Szünetel: Szünet", …) and sets it. */
+export async function setClerkState(page: Page, label: string, expected: string): Promise<void> {
+  await page.getByRole('radio', { name: label, exact: true }).check();
+  await page.getByRole('button', { name: 'Beállítás' }).click();
+  await expect.poll(() => clerkState(page)).toBe(expected);
+}
+
+/** axe (WCAG 2.1 A + AA) finds nothing, and screenshots at tablet and desktop size are saved. */
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  const original = page.viewportSize();
+  for (const size of [
+    { width: 1024, height: 768 },
+    { width: 1920, height: 1080 },
+  ]) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(150);
+    const violations = await axeScan(page);
+    expect(violations, `${name} at ${size.width}px:\n${describeViolations(violations)}`).toEqual([]);
+    await screenshot(page, name);
+  }
+  if (original) await page.setViewportSize(original);
+}
+
+/** The number of a supervisor row's clerk state. */
+export function boardClerkState(page: Page, clerkId: string): Promise<string | null> {
+  return page.locator(`[data-testid="clerk-row"][data-clerk="${clerkId}"]`).getAttribute('data-state', { timeout: 5_000 }).catch(() => null);
+}
+
+export async function boardWaiting(page: Page): Promise<number> {
+  return Number(await page.getByTestId('board-totals').getAttribute('data-waiting'));
+}
