@@ -7,3 +7,4 @@ export { parseCatalogue, type Catalogue } from './queue/catalogue';
 export { MemoryStore } from './store/memory';
 export type { Store } from './store/types';
 export { TokenService } from './auth/tokens';
+export { embeddedSfu } from './embedded-sfu';
