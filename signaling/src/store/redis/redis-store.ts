@@ -1,0 +1,267 @@
+/** RedisStore: the Store interface over RedisBase's steps and reads (see store.ts). */
+import { AblakError } from '@ablak/protocol';
+import type {
+  CallEndReason,
+  CallId,
+  CaseReference,
+  ClerkId,
+  ClerkView,
+  QueueId,
+  QueuePosition,
+  QueueStats,
+  TicketId,
+  TransferTarget,
+} from '@ablak/protocol';
+import type { Catalogue } from '../../queue/catalogue';
+import { newClerk, toClerkView } from '../../queue/clerk';
+import { initialPriority, sortKey } from '../../queue/score';
+import { WINDOW_MS, averageHandleSeconds, computeQueueStats, dayOf, emptyDayCounters, estimateWaitSeconds, staffedCount } from '../../queue/stats';
+import type { DayCounters } from '../../queue/stats';
+import type { ClerkState } from '@ablak/protocol';
+import type {
+  AfterWrapUp,
+  CallRecord,
+  ClerkProfile,
+  ClerkRecord,
+  EndCallResult,
+  EnqueueInput,
+  MatchOptions,
+  OfferRecord,
+  RequestedClerkState,
+  Store,
+  SweepResult,
+  TicketRecord,
+  TransferResult,
+} from '../types';
+import * as norm from './normalize';
+import { RedisBase, type RedisStoreOptions } from './store';
+
+type Counts = Partial<Record<ClerkState, number>>;
+
+function pairs(flat: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i] as string] = flat[i + 1] as string;
+  return out;
+}
+function counts(record: Record<string, string>): Counts {
+  const out: Counts = {};
+  for (const [k, v] of Object.entries(record)) out[k as ClerkState] = Number(v);
+  return out;
+}
+
+export class RedisStore extends RedisBase implements Store {
+  static async create(catalogue: Catalogue, options: RedisStoreOptions): Promise<RedisStore> {
+    const store = new RedisStore(catalogue, options);
+    try {
+      await store.init();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  private key(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  async enqueue(input: EnqueueInput, now: number): Promise<TicketRecord> {
+    const caseType = this.catalogue.caseType(input.caseType);
+    const priority = initialPriority(input.appointment, input.accessibility.length);
+    const ticket: TicketRecord = {
+      id: input.id,
+      displayName: input.displayName,
+      caseType: caseType.code,
+      queue: caseType.queue,
+      language: input.language,
+      accessibility: [...input.accessibility],
+      priority,
+      enqueuedAt: now,
+      queuedAt: now,
+      score: sortKey(now, priority),
+      state: 'waiting',
+      stateSince: now,
+      room: `room-${input.id}` as TicketRecord['room'],
+      dropDeadline: null,
+      offeredTo: null,
+      offerDeadline: null,
+      directClerk: null,
+      transferNote: null,
+      callId: null,
+      closedReason: null,
+    };
+    return norm.ticket(await this.step<TicketRecord>('enqueue', now, [JSON.stringify(ticket), input.resumeSecret]));
+  }
+  async cancel(ticketId: TicketId, now: number): Promise<TicketRecord> {
+    return norm.ticket(await this.step<TicketRecord>('cancel', now, [ticketId]));
+  }
+  async drop(ticketId: TicketId, now: number): Promise<TicketRecord> {
+    return norm.ticket(await this.step<TicketRecord>('drop', now, [ticketId]));
+  }
+  async resume(ticketId: TicketId, resumeSecret: string, now: number): Promise<TicketRecord> {
+    return norm.ticket(await this.step<TicketRecord>('resume', now, [ticketId, resumeSecret]));
+  }
+  async getTicket(ticketId: TicketId): Promise<TicketRecord | null> {
+    const raw = await this.redis.hget(this.key('t'), ticketId);
+    return raw ? norm.ticket(JSON.parse(raw) as TicketRecord) : null;
+  }
+
+  async registerClerk(profile: ClerkProfile, now: number): Promise<ClerkView> {
+    for (const s of profile.skills) this.catalogue.queue(s.queue);
+    const fresh = newClerk(profile, now);
+    return norm.clerkView(await this.step<ClerkView>('registerClerk', now, [JSON.stringify(profile), JSON.stringify(fresh)]));
+  }
+  async setClerkState(clerkId: ClerkId, requested: RequestedClerkState, now: number): Promise<ClerkView> {
+    return norm.clerkView(await this.step<ClerkView>('setClerkState', now, [clerkId, JSON.stringify(requested)]));
+  }
+  private async clerkRecord(clerkId: ClerkId): Promise<ClerkRecord | null> {
+    const raw = await this.redis.hget(this.key('c'), clerkId);
+    return raw ? norm.clerk(JSON.parse(raw) as ClerkRecord) : null;
+  }
+  async getClerk(clerkId: ClerkId): Promise<ClerkView | null> {
+    const c = await this.clerkRecord(clerkId);
+    return c ? toClerkView(c, dayOf(Date.now())) : null;
+  }
+  async clerkViews(): Promise<ClerkView[]> {
+    const day = dayOf(Date.now());
+    return (await this.redis.hvals(this.key('c'))).map((raw) => toClerkView(norm.clerk(JSON.parse(raw) as ClerkRecord), day));
+  }
+
+  async match(now: number, options: MatchOptions = {}): Promise<OfferRecord[]> {
+    const offers = await this.step<OfferRecord[] | Record<string, never>>('match', now, [options.limit ?? 100]);
+    return Array.isArray(offers) ? offers.map(norm.offer) : [];
+  }
+  async currentOffer(clerkId: ClerkId): Promise<OfferRecord | null> {
+    const c = await this.clerkRecord(clerkId);
+    if (!c || c.state !== 'offered' || !c.offerTicket || c.offerDeadline === null) return null;
+    const t = await this.getTicket(c.offerTicket);
+    return t ? { clerkId, ticket: t, offeredAt: c.lastOfferAt, deadline: c.offerDeadline } : null;
+  }
+  async accept(clerkId: ClerkId, ticketId: TicketId, now: number): Promise<CallRecord> {
+    return norm.call(await this.step<CallRecord>('accept', now, [clerkId, ticketId]));
+  }
+  async decline(clerkId: ClerkId, ticketId: TicketId, now: number): Promise<void> {
+    await this.step<null>('decline', now, [clerkId, ticketId]);
+  }
+  async sweep(now: number): Promise<SweepResult> {
+    const r = await this.step<Record<keyof SweepResult, unknown>>('sweep', now, [1000]);
+    const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+    return {
+      expiredOffers: list<OfferRecord>(r.expiredOffers).map(norm.offer),
+      expiredDrops: list<TicketRecord>(r.expiredDrops).map(norm.ticket),
+      wrapUpsEnded: list<ClerkView>(r.wrapUpsEnded).map(norm.clerkView),
+    };
+  }
+
+  async endCall(callId: CallId, reason: CallEndReason, now: number): Promise<EndCallResult> {
+    const r = await this.step<EndCallResult>('endCall', now, [callId, reason]);
+    return { ...r, clerk: norm.clerkView(r.clerk) };
+  }
+  async wrapUpDone(clerkId: ClerkId, next: AfterWrapUp, now: number): Promise<ClerkView> {
+    return norm.clerkView(await this.step<ClerkView>('wrapUpDone', now, [clerkId, JSON.stringify(next)]));
+  }
+  async transfer(callId: CallId, target: TransferTarget, note: string, now: number): Promise<TransferResult> {
+    const r = await this.step<TransferResult>('transfer', now, [callId, JSON.stringify(target), note]);
+    return { call: r.call, ticket: norm.ticket(r.ticket), clerk: norm.clerkView(r.clerk) };
+  }
+
+  private aht(queue: QueueId, recent: string[]): number {
+    return averageHandleSeconds(recent.map(Number), this.catalogue.expectedHandleSeconds.get(queue) ?? 600);
+  }
+
+  async position(ticketId: TicketId, now: number): Promise<QueuePosition> {
+    const r = await this.step<{ ticket: TicketRecord; below: number; counts: string[] | object; aht: string[] | object }>('position', now, [ticketId]);
+    const c = counts(pairs(Array.isArray(r.counts) ? (r.counts as string[]) : []));
+    const staffed = staffedCount(c);
+    const waiting = r.ticket.state === 'waiting';
+    const position = waiting ? r.below + 1 : 1;
+    const aht = this.aht(r.ticket.queue, Array.isArray(r.aht) ? (r.aht as string[]) : []);
+    return {
+      ticketId,
+      state: r.ticket.state,
+      position,
+      estimatedWaitSeconds: waiting ? estimateWaitSeconds(position, staffed, c.available ?? 0, aht) : 0,
+      clerksServing: staffed,
+    };
+  }
+
+  async positions(queue: QueueId, _now: number, limit = 1000): Promise<QueuePosition[]> {
+    this.catalogue.queue(queue);
+    const [ids, cnt, recent] = await Promise.all([
+      this.redis.zrange(this.key(`w:${queue}`), 0, limit - 1),
+      this.redis.hgetall(this.key(`cnt:${queue}`)),
+      this.redis.lrange(this.key(`aht:${queue}`), 0, -1),
+    ]);
+    const c = counts(cnt);
+    const staffed = staffedCount(c);
+    const aht = this.aht(queue, recent);
+    return ids.map((id, i) => ({
+      ticketId: id as TicketId,
+      state: 'waiting' as const,
+      position: i + 1,
+      estimatedWaitSeconds: estimateWaitSeconds(i + 1, staffed, c.available ?? 0, aht),
+      clerksServing: staffed,
+    }));
+  }
+
+  async queueStats(now: number, queues?: QueueId[]): Promise<QueueStats[]> {
+    const ids = queues ?? [...this.catalogue.queues.keys()];
+    const day = dayOf(now);
+    const since = `(${now - WINDOW_MS}`;
+    return Promise.all(
+      ids.map(async (id) => {
+        const def = this.catalogue.queue(id);
+        const [waiting, head, dayRaw, ans, ansIn, arr, recent, cnt] = await Promise.all([
+          this.redis.zcard(this.key(`w:${id}`)),
+          this.redis.zrange(this.key(`w:${id}`), 0, 15),
+          this.redis.hgetall(this.key(`day:${day}:${id}`)),
+          this.redis.zcount(this.key(`ans:${id}`), since, '+inf'),
+          this.redis.zcount(this.key(`ansin:${id}`), since, '+inf'),
+          this.redis.zcount(this.key(`arr:${id}`), since, '+inf'),
+          this.redis.lrange(this.key(`aht:${id}`), 0, -1),
+          this.redis.hgetall(this.key(`cnt:${id}`)),
+        ]);
+        const heads = head.length > 0 ? await this.redis.hmget(this.key('t'), ...head) : [];
+        let longest = 0;
+        for (const raw of heads) if (raw) longest = Math.max(longest, (now - (JSON.parse(raw) as TicketRecord).queuedAt) / 1000);
+        const d: DayCounters = emptyDayCounters();
+        for (const k of Object.keys(d) as (keyof DayCounters)[]) d[k] = Number(dayRaw[k] ?? 0);
+        return computeQueueStats(def, {
+          day: d,
+          answered15m: ans,
+          answeredInTarget15m: ansIn,
+          arrivals15m: arr,
+          recentHandleSeconds: recent.map(Number),
+          waiting,
+          longestWaitSeconds: longest,
+          clerksByState: counts(cnt),
+          fallbackHandleSeconds: this.catalogue.expectedHandleSeconds.get(id) ?? 600,
+        });
+      }),
+    );
+  }
+
+  async getCall(callId: CallId): Promise<CallRecord | null> {
+    const raw = await this.redis.hget(this.key('call'), callId);
+    return raw ? (JSON.parse(raw) as CallRecord) : null;
+  }
+  async activeCalls(): Promise<CallRecord[]> {
+    const ids = await this.redis.smembers(this.key('calls:active'));
+    if (ids.length === 0) return [];
+    const raws = await this.redis.hmget(this.key('call'), ...ids);
+    return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as CallRecord] : []));
+  }
+  async openCase(callId: CallId, now: number): Promise<CaseReference> {
+    return this.step<CaseReference>('openCase', now, [callId, new Date(now).getUTCFullYear()]);
+  }
+  async nextCaseReference(year: number): Promise<CaseReference> {
+    const n = await this.redis.incr(this.key(`ref:${year}`));
+    return `ABL-${year}-${String(n).padStart(6, '0')}` as CaseReference;
+  }
+  async rateCall(callId: CallId, rating: number, comment: string | null, now: number): Promise<CallRecord> {
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new AblakError('BAD_REQUEST', 'rating must be 1 to 5');
+    return this.step<CallRecord>('rateCall', now, [callId, rating, JSON.stringify(comment)]);
+  }
+}
+
+export type { RedisStoreOptions };

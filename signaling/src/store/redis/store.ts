@@ -1,0 +1,147 @@
+/**
+ * RedisStore: the fleet store. Every step that changes state is one Lua script (lua-lib.ts +
+ * lua-steps.ts), loaded once per connection and run by EVALSHA, so it is atomic across nodes; reads
+ * are plain commands. Events are published by the scripts themselves and received by every node.
+ */
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { AblakError, SFU_NODE_TTL_MS, SFU_REGISTRY_REDIS_KEY, SfuNodeInfo } from '@ablak/protocol';
+import type { ErrorCode } from '@ablak/protocol';
+import type { Catalogue } from '../../queue/catalogue';
+import { DEFAULT_DESK_OPTIONS } from '../../queue/desk';
+import { dayOf } from '../../queue/stats';
+import type { StoreListener, StoreOptions } from '../types';
+import { LUA_LIB, LUA_MAIN } from './lua-lib';
+import { LUA_CLOSE_CALL, STEPS, type StepName } from './lua-steps';
+import * as norm from './normalize';
+
+export interface RedisStoreOptions extends StoreOptions {
+  /** redis:// URL. */
+  url: string;
+  /** Key prefix; keep the braces (a hash tag: one cluster slot). Default `{ablak}:`. */
+  prefix?: string;
+  /** Hash of live SFU nodes (default SFU_REGISTRY_REDIS_KEY, shared with the SFU's publisher). */
+  sfuRegistryKey?: string;
+  /** Most waiting tickets / clerks per level one match step looks at (default 32). */
+  scanDepth?: number;
+}
+
+/** The full source of a step's script. */
+export function stepScript(name: StepName): string {
+  return `${LUA_LIB}\n${LUA_CLOSE_CALL}\n${STEPS[name]}\n${LUA_MAIN}`;
+}
+
+export class RedisBase {
+  protected readonly redis: Redis;
+  protected readonly prefix: string;
+  protected readonly sfuKey: string;
+  private readonly shas = new Map<StepName, string>();
+  private readonly fixedArgs: (now: number) => (string | number)[];
+  private subscriber: Redis | null = null;
+  private readonly listeners = new Set<StoreListener>();
+  private closed = false;
+
+  protected constructor(
+    readonly catalogue: Catalogue,
+    protected readonly options: RedisStoreOptions,
+  ) {
+    this.redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+    this.prefix = options.prefix ?? '{ablak}:';
+    this.sfuKey = options.sfuRegistryKey ?? SFU_REGISTRY_REDIS_KEY;
+    const graceMs = (options.dropGraceSeconds ?? DEFAULT_DESK_OPTIONS.dropGraceSeconds) * 1000;
+    const rejectMs = (options.rejectDelaySeconds ?? DEFAULT_DESK_OPTIONS.rejectDelaySeconds) * 1000;
+    const depth = options.scanDepth ?? DEFAULT_DESK_OPTIONS.scanDepth;
+    this.fixedArgs = (now) => [now, dayOf(now), catalogue.tierStepSeconds, graceMs, rejectMs, depth];
+  }
+
+  /** Connects, writes the queue configuration the scripts read, and loads every script once. */
+  protected async init(): Promise<void> {
+    await this.redis.connect();
+    const cfg: Record<string, string> = {};
+    for (const q of this.catalogue.queues.values()) cfg[q.id] = JSON.stringify(q);
+    await this.redis.hset(`${this.prefix}cfg`, cfg);
+    await Promise.all((Object.keys(STEPS) as StepName[]).map((name) => this.load(name)));
+  }
+
+  private async load(name: StepName): Promise<string> {
+    const source = stepScript(name);
+    const sha = createHash('sha1').update(source).digest('hex');
+    const loaded = (await this.redis.script('LOAD', source)) as string;
+    if (loaded !== sha) throw new Error(`script ${name}: unexpected sha ${loaded}`);
+    this.shas.set(name, sha);
+    return sha;
+  }
+
+  /** SHA of a step's script (for redis-benchmark). */
+  scriptSha(name: StepName): string | undefined {
+    return this.shas.get(name);
+  }
+
+  /** Runs one step by EVALSHA (reloading once if the server lost its script cache). */
+  protected async step<T>(name: StepName, now: number, args: (string | number)[]): Promise<T> {
+    const argv = [...this.fixedArgs(now), ...args];
+    let raw: unknown;
+    try {
+      raw = await this.redis.evalsha(this.shas.get(name) ?? (await this.load(name)), 1, this.prefix, ...argv);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw new AblakError('UNAVAILABLE', `store: ${errorText(error)}`);
+      raw = await this.redis.evalsha(await this.load(name), 1, this.prefix, ...argv);
+    }
+    const reply = JSON.parse(String(raw)) as { ok?: T; err?: ErrorCode; message?: string };
+    if (reply.err) throw new AblakError(reply.err, reply.message ?? reply.err);
+    return (reply.ok ?? null) as T;
+  }
+
+  async putSfuNode(info: SfuNodeInfo): Promise<void> {
+    await this.redis.hset(this.sfuKey, info.id, JSON.stringify(info));
+  }
+  async removeSfuNode(id: string): Promise<void> {
+    await this.redis.hdel(this.sfuKey, id);
+  }
+  async liveSfuNodes(now: number): Promise<SfuNodeInfo[]> {
+    const all = await this.redis.hvals(this.sfuKey);
+    return all.flatMap((raw) => {
+      const parsed = SfuNodeInfo.safeParse(safeJson(raw));
+      return parsed.success && now - parsed.data.updatedAt < SFU_NODE_TTL_MS ? [parsed.data] : [];
+    });
+  }
+
+  async subscribe(listener: StoreListener): Promise<() => void> {
+    if (!this.subscriber) {
+      const sub = this.redis.duplicate();
+      this.subscriber = sub;
+      sub.on('message', (_channel: string, message: string) => {
+        const event = norm.event(JSON.parse(message) as Parameters<typeof norm.event>[0]);
+        for (const l of this.listeners) {
+          try {
+            l(event);
+          } catch {
+            // a listener cannot break the store
+          }
+        }
+      });
+      await sub.subscribe(`${this.prefix}events`);
+    }
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    await Promise.all([this.redis.quit().catch(() => undefined), this.subscriber?.quit().catch(() => undefined)]);
+  }
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
