@@ -1,2 +1,3 @@
 export { freePort, waitForPort } from './ports';
 export { startRedis, REDIS_CONF, type RedisServer, type StartRedisOptions } from './redis';
+export { startCoturn, COTURN_CONF, type CoturnServer, type StartCoturnOptions } from './coturn';

@@ -58,6 +58,8 @@ export interface MediaSessionOptions {
   refreshAccess?: () => Promise<MediaAccess>;
   /** ICE over TCP only (networks that block UDP). */
   forceTcp?: boolean;
+  /** 'relay' sends everything through the TURN servers of the join answer. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** Three simulcast layers for the camera (default true). */
   simulcast?: boolean;
   requestTimeoutMs?: number;
@@ -95,6 +97,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       statsIntervalMs: options.statsIntervalMs ?? 2000,
       forceTcp: options.forceTcp ?? false,
       simulcast: options.simulcast ?? true,
+      iceTransportPolicy: options.iceTransportPolicy ?? 'all',
       requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
       refreshAccess: options.refreshAccess,
     };
@@ -304,6 +307,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     const init = {
       ...(options as unknown as msc.TransportOptions),
       iceServers: iceServers as RTCIceServer[],
+      iceTransportPolicy: this.options.iceTransportPolicy,
     };
     const transport = direction === 'send' ? device.createSendTransport(init) : device.createRecvTransport(init);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {

@@ -5,6 +5,8 @@ export interface MediaStats {
   recv: { bitrate: number; packetsLost: number; lossRatio: number; jitter: number | null; framesDecoded: number; framesPerSecond: number | null };
   /** Round-trip time of the selected ICE candidate pair, seconds. */
   roundTripTime: number | null;
+  /** True when the selected candidate pair goes through a TURN relay; null before ICE selects one. */
+  relayed: boolean | null;
 }
 
 /** What one received track has decoded so far. */
@@ -65,6 +67,8 @@ export class StatsSampler {
     let fps: number | null = null;
     let jitter: number | null = null;
     let pairRtt: number | null = null;
+    const localCandidates = new Map<string, string>();
+    const selectedLocal: string[] = [];
     each(send, (s) => {
       if (s.type === 'outbound-rtp') bytesSent += num(s['bytesSent']);
       if (s.type === 'remote-inbound-rtp') {
@@ -73,9 +77,10 @@ export class StatsSampler {
       }
     });
     const pairs = (s: Stat) => {
-      if (s.type === 'candidate-pair' && s['state'] === 'succeeded' && s['nominated'] === true && opt(s['currentRoundTripTime']) !== null) {
-        pairRtt = num(s['currentRoundTripTime']);
-      }
+      if (s.type === 'local-candidate') localCandidates.set(String(s['id']), String(s['candidateType']));
+      if (s.type !== 'candidate-pair' || s['state'] !== 'succeeded' || s['nominated'] !== true) return;
+      selectedLocal.push(String(s['localCandidateId']));
+      if (opt(s['currentRoundTripTime']) !== null) pairRtt = num(s['currentRoundTripTime']);
     };
     each(send, pairs);
     each(recv, pairs);
@@ -106,6 +111,7 @@ export class StatsSampler {
         framesPerSecond: fps,
       },
       roundTripTime: pairRtt ?? sendRtt,
+      relayed: selectedLocal.length === 0 ? null : selectedLocal.every((id) => localCandidates.get(id) === 'relay'),
     };
   }
 }

@@ -30,8 +30,8 @@ function attach(track: RemoteTrack): void {
 }
 
 const api = {
-  async start(access: MediaAccess, options: { publish: boolean; paused?: boolean }): Promise<string> {
-    session = new MediaSession({ statsIntervalMs: 1000 });
+  async start(access: MediaAccess, options: { publish: boolean; paused?: boolean; relayOnly?: boolean }): Promise<string> {
+    session = new MediaSession({ statsIntervalMs: 1000, iceTransportPolicy: options.relayOnly ? 'relay' : 'all' });
     session.on('state-changed', (state) => events.push({ event: 'state', state }));
     session.on('peer-joined', (peer) => events.push({ event: 'peer-joined', peerId: peer.peerId }));
     session.on('peer-left', (peer) => events.push({ event: 'peer-left', peerId: peer.peerId }));
@@ -92,6 +92,23 @@ const api = {
     }
   },
   close: async () => session?.close(),
+  /** Gathers ICE candidates with the given servers and reports their types (host, srflx, relay). */
+  async gatherCandidateTypes(iceServers: RTCIceServer[]): Promise<string[]> {
+    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: 'relay' });
+    const types: string[] = [];
+    pc.createDataChannel('probe');
+    const done = new Promise<void>((resolve) => {
+      pc.onicecandidate = (e) => {
+        if (e.candidate) types.push(e.candidate.type ?? 'unknown');
+        else resolve();
+      };
+      setTimeout(resolve, 10_000);
+    });
+    await pc.setLocalDescription(await pc.createOffer());
+    await done;
+    pc.close();
+    return types;
+  },
 };
 
 declare global {
