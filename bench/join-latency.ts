@@ -1,0 +1,199 @@
+/**
+ * From the clerk's "accept" to each side seeing the other (issue 8). Real Chromium pages with fake
+ * camera and mic, the real embedded server (signaling + SFU in this process, MemoryStore), N calls per
+ * scenario. Scenarios: citizen media session cold (opened at accept) and warm (opened, camera published
+ * paused, while waiting), on plain loopback and with 20 ms / 100 ms round trips added by userspace delay
+ * proxies on both the signalling TCP path and the media UDP path.
+ *
+ *   pnpm bench join-latency                       # N=50 per scenario
+ *   ABLAK_BENCH_CALLS=10 pnpm bench join-latency  # quicker
+ */
+import { build } from 'esbuild';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, freePort } from '@ablak/tests/harness';
+import { embeddedSfu, parseConfig, startSignaling } from '@ablak/signaling';
+import type { LoginResponse, CaseTypeList } from '@ablak/protocol';
+import { summarize, type Benchmark, type BenchResult } from './lib';
+import { startTcpDelayProxy, startUdpDelayProxy, type DelayProxy } from './src/delay-proxy';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CALLS = Number(process.env.ABLAK_BENCH_CALLS ?? 50);
+
+type Marks = Record<string, number>;
+
+/** Stage name → how to compute it from one call's marks (ms after the clerk pressed accept). */
+const STAGES: [string, (m: Marks) => number][] = [
+  ['citizen notified (call:matched)', (m) => at(m, 'citizen.notified')],
+  ['clerk grant received (accept ack)', (m) => at(m, 'clerk.grant')],
+  ['clerk transports connected (ICE+DTLS)', (m) => at(m, 'clerk.transports-connected')],
+  ['citizen transports connected (ICE+DTLS)', (m) => at(m, 'citizen.transports-connected')],
+  ['citizen first clerk video frame', (m) => at(m, 'citizen.first-video-frame')],
+  ['clerk first citizen video frame', (m) => at(m, 'clerk.first-video-frame')],
+  ['citizen first clerk audio', (m) => at(m, 'citizen.first-audio')],
+  ['clerk first citizen audio', (m) => at(m, 'clerk.first-audio')],
+];
+function at(m: Marks, key: string): number {
+  const t = m[key];
+  const t0 = m['clerk.accept'];
+  return t === undefined || t0 === undefined ? Number.NaN : t - t0;
+}
+
+async function bundlePage(): Promise<string> {
+  const result = await build({
+    entryPoints: [path.join(here, 'src', 'latency', 'page.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  const file = result.outputFiles[0];
+  if (!file) throw new Error('esbuild produced nothing');
+  return file.text;
+}
+
+async function servePage(bundle: string): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    if (req.url === '/bench.js') {
+      res.setHeader('content-type', 'text/javascript');
+      res.end(bundle);
+      return;
+    }
+    res.setHeader('content-type', 'text/html');
+    res.end('<!doctype html><html lang="en"><head><title>latency bench</title></head><body><script src="/bench.js"></script></body></html>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+interface Scenario {
+  rttMs: number;
+}
+
+/** One embedded desk (with delay proxies when rttMs > 0) and two browsers; runs cold and warm calls. */
+async function runScenario(scenario: Scenario, pageOrigin: string, browsers: { clerk: Browser; citizen: Browser }): Promise<BenchResult[]> {
+  const oneWay = scenario.rttMs / 2;
+  const port = await freePort();
+  const rtcBase = 46_000 + Math.floor(Math.random() * 1_000) * 2;
+  const proxies: DelayProxy[] = [];
+  const delayed = scenario.rttMs > 0;
+  let apiPort = port;
+  if (delayed) {
+    const tcp = await startTcpDelayProxy({ targetHost: '127.0.0.1', targetPort: port, oneWayMs: oneWay });
+    proxies.push(tcp);
+    apiPort = tcp.port;
+    for (let i = 0; i < 2; i++) {
+      proxies.push(await startUdpDelayProxy({ listenHost: '127.0.0.3', targetHost: '127.0.0.2', port: rtcBase + i, oneWayMs: oneWay }));
+    }
+  }
+  const api = `http://127.0.0.1:${apiPort}`;
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'error',
+    CORS_ORIGINS: pageOrigin,
+    SFU_WORKERS: '2',
+    SFU_RTC_PORT_BASE: String(rtcBase),
+    SFU_LOG_LEVEL: 'error',
+    TICKETS_PER_IP_PER_MINUTE: '100000',
+    LOGINS_PER_IP_PER_MINUTE: '100000',
+    SFU_PUBLIC_URL: api,
+    ...(delayed ? { SFU_LISTEN_IP: '127.0.0.2', SFU_ANNOUNCED_IP: '127.0.0.3', SFU_ENABLE_TCP: 'false' } : {}),
+  };
+  const config = parseConfig(env);
+  const desk = await startSignaling(config, { embedSfu: embeddedSfu(config) });
+  const results: BenchResult[] = [];
+  try {
+    const clerkPage = await browsers.clerk.newPage();
+    const citizenPage = await browsers.citizen.newPage();
+    await clerkPage.goto(`${pageOrigin}/`);
+    await citizenPage.goto(`${pageOrigin}/`);
+    const caseType = await caseTypeFor(api, 'clerk1');
+    await clerkPage.evaluate(([base]) => window.bench.clerkStart(base, 'clerk1'), [api] as const);
+    for (const warm of [false, true]) {
+      const calls: Marks[] = [];
+      for (let i = 0; i < CALLS; i++) calls.push(await oneCall(clerkPage, citizenPage, api, caseType, warm));
+      results.push(...report(scenario, warm, calls));
+    }
+    await clerkPage.close();
+    await citizenPage.close();
+  } finally {
+    await desk.close();
+    for (const p of proxies) await p.close();
+  }
+  return results;
+}
+
+async function caseTypeFor(api: string, username: string): Promise<string> {
+  const login = (await (await fetch(`${api}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'ablak-demo' }) })).json()) as LoginResponse;
+  const queue = login.user.skills.slice().sort((a, b) => a.level - b.level)[0]?.queue;
+  const list = (await (await fetch(`${api}/api/case-types?limit=2000`)).json()) as CaseTypeList;
+  const caseType = list.caseTypes.find((c) => c.queue === queue);
+  if (!caseType) throw new Error(`no case type for ${username}'s queue ${queue}`);
+  return caseType.code;
+}
+
+async function oneCall(clerkPage: Page, citizenPage: Page, api: string, caseType: string, warm: boolean): Promise<Marks> {
+  // The citizen waits first (and warms up when asked); only then does the clerk become available.
+  await citizenPage.evaluate(([base, code, w]) => window.bench.citizenStart(base, code, w), [api, caseType, warm] as const);
+  const clerkMarks = await clerkPage.evaluate(() => window.bench.clerkNextCall());
+  await citizenPage.waitForFunction(() => window.bench.citizenDone(), undefined, { timeout: 30_000, polling: 10 });
+  const citizenMarks = await citizenPage.evaluate(() => window.bench.citizenMarks());
+  await clerkPage.evaluate(() => window.bench.clerkEndCall());
+  await citizenPage.evaluate(() => window.bench.citizenEnd());
+  return { ...clerkMarks, ...citizenMarks };
+}
+
+function report(scenario: Scenario, warm: boolean, calls: Marks[]): BenchResult[] {
+  const label = `${warm ? 'warm' : 'cold'} citizen, ${scenario.rttMs === 0 ? 'loopback' : `+${scenario.rttMs} ms RTT`}`;
+  const rows: BenchResult[] = [];
+  console.log(`\n  ${label} (${calls.length} calls): ms after accept, p50 / p95 / max`);
+  for (const [stage, fn] of STAGES) {
+    const s = summarize(calls.map(fn).filter((v) => Number.isFinite(v)));
+    console.log(`    ${stage.padEnd(42)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.max.toFixed(1).padStart(7)}  (n=${s.n})`);
+    rows.push({ bench: 'join-latency', figure: `${label}: ${stage}, p50`, value: round(s.p50), unit: 'ms', notes: `p95 ${round(s.p95)}, max ${round(s.max)}, n=${s.n}` });
+  }
+  const newPcs = summarize(calls.map((m) => m['citizen.pcs-created-after-accept'] ?? Number.NaN).filter(Number.isFinite));
+  console.log(`    citizen peer connections created after accept: max ${newPcs.max}`);
+  rows.push({ bench: 'join-latency', figure: `${label}: citizen peer connections created after accept`, value: newPcs.max, unit: 'count', notes: 'max over the calls' });
+  return rows;
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+declare global {
+  interface Window {
+    bench: import('./src/latency/page').BenchPageApi;
+  }
+}
+
+export default {
+  name: 'join-latency',
+  async run() {
+    const page = await servePage(await bundlePage());
+    const launch = () => chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+    const browsers = { clerk: await launch(), citizen: await launch() };
+    const results: BenchResult[] = [];
+    try {
+      for (const rttMs of [0, 20, 100]) results.push(...(await runScenario({ rttMs }, page.origin, browsers)));
+    } finally {
+      await browsers.clerk.close();
+      await browsers.citizen.close();
+      await page.close();
+    }
+    return results;
+  },
+} satisfies Benchmark;

@@ -1,0 +1,271 @@
+/**
+ * Browser side of the accept → first-frame benchmark. One page plays a clerk or a citizen through the
+ * real protocol (HTTP + Socket.IO + the SFU's /media via MediaSession, the same client the apps use)
+ * and records when each stage happened, in epoch milliseconds with sub-millisecond resolution
+ * (`performance.timeOrigin + performance.now()`), so the two pages' stamps compare on one clock.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { MediaSession, type RemoteTrack } from '@ablak/sfu/client';
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type CallMatched,
+  type ClientToServerOf,
+  type CitizenPushes,
+  type CitizenRequests,
+  type ClerkPushes,
+  type ClerkRequests,
+  type CreateTicketResponse,
+  type LoginResponse,
+  type MediaAccess,
+  type Offer,
+  type ServerToClientOf,
+} from '@ablak/protocol';
+
+const now = () => performance.timeOrigin + performance.now();
+
+type Marks = Record<string, number>;
+
+/** Watches every RTCPeerConnection the page creates: when each one first reached `connected`. */
+const peerConnections: { createdAt: number; connectedAt: number | null; pc: RTCPeerConnection }[] = [];
+const NativePC = window.RTCPeerConnection;
+window.RTCPeerConnection = class extends NativePC {
+  constructor(config?: RTCConfiguration) {
+    super(config);
+    const entry = { createdAt: now(), connectedAt: null as number | null, pc: this as RTCPeerConnection };
+    peerConnections.push(entry);
+    this.addEventListener('connectionstatechange', () => {
+      if (this.connectionState === 'connected' && entry.connectedAt === null) entry.connectedAt = now();
+    });
+  }
+} as typeof RTCPeerConnection;
+
+async function captureTracks(): Promise<{ camera: MediaStreamTrack; mic: MediaStreamTrack }> {
+  const stream = await navigator.mediaDevices.getUserMedia({
+    audio: true,
+    video: { width: 640, height: 360, frameRate: 30 },
+  });
+  const camera = stream.getVideoTracks()[0];
+  const mic = stream.getAudioTracks()[0];
+  if (!camera || !mic) throw new Error('fake devices gave no tracks');
+  return { camera, mic };
+}
+
+/** Resolves with the time the first frame of a remote video track was presented, and first audio. */
+function watchRemote(session: MediaSession, marks: Marks, prefix: string): void {
+  session.on('track-added', (remote: RemoteTrack) => {
+    marks[`${prefix}.${remote.kind}-track`] ??= now();
+    if (remote.kind === 'video') {
+      const video = document.createElement('video');
+      video.muted = true;
+      video.playsInline = true;
+      video.autoplay = true;
+      video.srcObject = new MediaStream([remote.track]);
+      document.body.append(video);
+      video.requestVideoFrameCallback((at) => {
+        marks[`${prefix}.first-video-frame`] ??= performance.timeOrigin + at;
+      });
+      void video.play().catch(() => undefined);
+    } else {
+      const audio = document.createElement('audio');
+      audio.autoplay = true;
+      audio.srcObject = new MediaStream([remote.track]);
+      document.body.append(audio);
+      void audio.play().catch(() => undefined);
+      const receiverPoll = setInterval(() => {
+        void (async () => {
+          for (const { pc } of peerConnections) {
+            for (const receiver of pc.getReceivers()) {
+              if (receiver.track.id !== remote.track.id) continue;
+              const stats = await receiver.getStats();
+              stats.forEach((s: { type: string; totalSamplesReceived?: number }) => {
+                if (s.type === 'inbound-rtp' && (s.totalSamplesReceived ?? 0) > 0) {
+                  marks[`${prefix}.first-audio`] ??= now();
+                  clearInterval(receiverPoll);
+                }
+              });
+            }
+          }
+        })();
+      }, 5);
+      setTimeout(() => clearInterval(receiverPoll), 20_000);
+    }
+  });
+}
+
+async function json<T>(res: Response): Promise<T> {
+  const body = (await res.json()) as T & { ok?: boolean; error?: { code: string; message: string } };
+  if (!res.ok || body.ok === false) throw new Error(`${res.status} ${body.error?.code ?? ''} ${body.error?.message ?? ''}`);
+  return body;
+}
+
+function ack<T>(emit: (cb: (res: Ack<T>) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    emit((res) => (res.ok ? resolve(res as T) : reject(new Error(`${res.error.code}: ${res.error.message}`))));
+  });
+}
+
+type ClerkSocket = Socket<ServerToClientOf<ClerkPushes>, ClientToServerOf<ClerkRequests>>;
+type CitizenSocket = Socket<ServerToClientOf<CitizenPushes>, ClientToServerOf<CitizenRequests>>;
+
+/** A clerk who stays signed in across calls; `nextCall` waits for one offer and accepts it at once. */
+class BenchClerk {
+  private socket!: ClerkSocket;
+  private tracks!: { camera: MediaStreamTrack; mic: MediaStreamTrack };
+  private session: MediaSession | null = null;
+  private pendingOffer: ((offer: Offer) => void) | null = null;
+  private callId: string | null = null;
+
+  async start(api: string, username: string): Promise<void> {
+    this.tracks = await captureTracks();
+    const login = await json<LoginResponse>(
+      await fetch(`${api}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'ablak-demo' }),
+      }),
+    );
+    this.socket = io(`${api}/clerk`, {
+      auth: { token: login.token, protocolVersion: PROTOCOL_VERSION },
+      transports: ['websocket'],
+    });
+    this.socket.on('offer:received', (offer) => this.pendingOffer?.(offer));
+    await new Promise<void>((resolve, reject) => {
+      this.socket.once('connect', () => resolve());
+      this.socket.once('connect_error', reject);
+    });
+  }
+
+  /** Becomes available; when the offer arrives, accepts it and joins the call. */
+  async nextCall(): Promise<Marks> {
+    const marks: Marks = {};
+    const offer = new Promise<Offer>((resolve) => (this.pendingOffer = resolve));
+    await ack((cb) => this.socket.emit('clerk:set-state', { state: 'available' }, cb));
+    const { ticketId } = await offer;
+    const pcsBefore = peerConnections.length;
+    marks['clerk.accept'] = now();
+    const { call, media } = await ack<{ call: { callId: string }; media: MediaAccess }>((cb) =>
+      this.socket.emit('offer:accept', { ticketId }, cb as never),
+    );
+    marks['clerk.grant'] = now();
+    this.callId = call.callId;
+    const session = new MediaSession({ statsIntervalMs: 0, simulcast: false });
+    this.session = session;
+    watchRemote(session, marks, 'clerk');
+    await session.join(media);
+    marks['clerk.joined'] = now();
+    await session.publish({ camera: this.tracks.camera.clone(), mic: this.tracks.mic.clone() });
+    marks['clerk.published'] = now();
+    await until(() => peerConnections.slice(pcsBefore).every((p) => p.connectedAt !== null) && peerConnections.length > pcsBefore);
+    marks['clerk.transports-connected'] = Math.max(...peerConnections.slice(pcsBefore).map((p) => p.connectedAt ?? 0));
+    await until(() => marks['clerk.first-video-frame'] !== undefined && marks['clerk.first-audio'] !== undefined);
+    marks['clerk.pcs-created-after-accept'] = peerConnections.length - pcsBefore;
+    return marks;
+  }
+
+  async endCall(): Promise<void> {
+    if (this.callId) await ack((cb) => this.socket.emit('call:end', { callId: this.callId as never }, cb as never));
+    await this.session?.close();
+    this.session = null;
+    this.callId = null;
+    await ack((cb) => this.socket.emit('wrapup:done', { next: 'away' }, cb as never)).catch(() => undefined);
+    await ack((cb) => this.socket.emit('clerk:set-state', { state: 'away', reason: 'admin' }, cb)).catch(() => undefined);
+  }
+}
+
+/** One citizen: takes a ticket for `caseType`, waits (warm or cold), and is marked through the call. */
+async function citizenCall(options: { api: string; caseType: string; warm: boolean; marks: Marks; ready: () => void }): Promise<() => Promise<void>> {
+  const { api, marks } = options;
+  const tracks = await captureTracks();
+  const ticket = await json<CreateTicketResponse>(
+    await fetch(`${api}/api/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ displayName: 'Bench Citizen', caseType: options.caseType, language: 'hu' }),
+    }),
+  );
+  const socket: CitizenSocket = io(`${api}/citizen`, {
+    auth: { token: ticket.citizenToken, protocolVersion: PROTOCOL_VERSION, resumeSecret: ticket.resumeSecret },
+    transports: ['websocket'],
+  });
+  const matched = new Promise<CallMatched>((resolve) => socket.on('call:matched', resolve));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const session = new MediaSession({ statsIntervalMs: 0, simulcast: false });
+  watchRemote(session, marks, 'citizen');
+  const joined = await ack<{ media: MediaAccess | null }>((cb) => socket.emit('queue:join', {}, cb as never));
+  const pcsBefore = () => peerConnections.length;
+  let pcsAtAccept = 0;
+  if (options.warm && joined.media) {
+    await session.join(joined.media);
+    await session.publish({ camera: tracks.camera, mic: tracks.mic }, { paused: true });
+    await until(() => peerConnections.some((p) => p.connectedAt !== null));
+    marks['citizen.warm-ready'] = now();
+  }
+  pcsAtAccept = pcsBefore();
+  options.ready();
+  const call = await matched;
+  marks['citizen.notified'] = now();
+  if (options.warm && joined.media) {
+    await Promise.all([session.unmute('camera'), session.unmute('mic')]);
+  } else {
+    await session.join(call.media);
+    await session.publish({ camera: tracks.camera, mic: tracks.mic });
+  }
+  marks['citizen.published'] = now();
+  await until(() => marks['citizen.first-video-frame'] !== undefined && marks['citizen.first-audio'] !== undefined);
+  const allConnected = peerConnections.every((p) => p.connectedAt !== null);
+  marks['citizen.transports-connected'] = allConnected ? Math.max(...peerConnections.map((p) => p.connectedAt ?? 0)) : Number.NaN;
+  marks['citizen.pcs-created-after-accept'] = peerConnections.length - pcsAtAccept;
+  return async () => {
+    await session.close();
+    socket.close();
+    for (const t of [tracks.camera, tracks.mic]) t.stop();
+    peerConnections.length = 0;
+  };
+}
+
+function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const tick = () => {
+      if (predicate()) resolve();
+      else if (performance.now() - started > timeoutMs) reject(new Error('timed out'));
+      else setTimeout(tick, 2);
+    };
+    tick();
+  });
+}
+
+const clerk = new BenchClerk();
+let citizenCleanup: (() => Promise<void>) | null = null;
+
+const api = {
+  clerkStart: (base: string, username: string) => clerk.start(base, username),
+  clerkNextCall: () => clerk.nextCall(),
+  clerkEndCall: () => clerk.endCall(),
+  /** Resolves once the citizen waits (and, when warm, its media session is connected). */
+  citizenStart(base: string, caseType: string, warm: boolean): Promise<void> {
+    const marks: Marks = {};
+    (window as unknown as { citizenMarks: Marks }).citizenMarks = marks;
+    return new Promise<void>((ready, fail) => {
+      citizenCall({ api: base, caseType, warm, marks, ready })
+        .then((cleanup) => {
+          citizenCleanup = cleanup;
+          (window as unknown as { citizenDone: boolean }).citizenDone = true;
+        })
+        .catch(fail);
+    });
+  },
+  citizenMarks: () => (window as unknown as { citizenMarks: Marks }).citizenMarks,
+  citizenDone: () => (window as unknown as { citizenDone?: boolean }).citizenDone === true,
+  async citizenEnd() {
+    await citizenCleanup?.();
+    citizenCleanup = null;
+    (window as unknown as { citizenDone: boolean }).citizenDone = false;
+  },
+};
+(window as unknown as { bench: typeof api }).bench = api;
+export type BenchPageApi = typeof api;
