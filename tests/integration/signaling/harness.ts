@@ -50,7 +50,7 @@ export function testCatalogue(): Catalogue {
     queues: [
       { id: 'q-id', name: lt('Okmányok', 'Documents'), offerTimeoutSeconds: 15, wrapUpSeconds: 30 },
       { id: 'q-transport', name: lt('Közlekedés', 'Transport') },
-      { id: 'q-family', name: lt('Család', 'Family') },
+      { id: 'q-family', name: lt('Család', 'Family'), offerTimeoutSeconds: 1 },
     ],
     caseTypes: caseTypes.map(([code, hu, en, category, queue]) => ({
       code,
