@@ -77,7 +77,11 @@ export function VideoTile({
       />
       {!hasVideo && (
         <div className="ab-video__placeholder">
-          {placeholder ?? <span aria-hidden="true">{initials(label)}</span>}
+          {placeholder ?? (
+            <span aria-hidden="true" className="ab-video__initials">
+              {initials(label)}
+            </span>
+          )}
         </div>
       )}
       {audio && <audio ref={audioRef} autoPlay />}

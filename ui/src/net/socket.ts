@@ -45,6 +45,9 @@ export function connectNamespace<R extends RequestMap, P extends PushMap>(
     };
   return io(`${base}${options.namespace}`, {
     transports: ['websocket', 'polling'],
+    // an own engine connection: the SFU's /media socket on the same origin (embedded mode) must not be
+    // able to take signaling down with it when the SFU closes its connection
+    forceNew: true,
     reconnectionDelay: 500,
     reconnectionDelayMax: 5_000,
     ...options.options,

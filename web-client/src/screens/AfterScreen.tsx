@@ -32,6 +32,7 @@ export function AfterScreen({ view, onRate, onStartOver }: Props) {
       await onRate(rating, comment);
       setState('done');
     } catch (err) {
+      console.warn('rating failed', err);
       setError(t(`errors.${errorCodeOf(err)}`, { defaultValue: t('errors.generic') }));
       setState('idle');
     }

@@ -77,7 +77,11 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
     if (!draft.matter) return;
     setJoining(true);
     setJoinError(null);
-    const finalDraft: Draft = { ...draft, camera: wantCamera && Boolean(stream?.getVideoTracks().length) };
+    // still opening (a quick click) counts as "camera wanted"; the ticket's own stream falls back to audio if needed
+    const finalDraft: Draft = {
+      ...draft,
+      camera: wantCamera && (!stream || stream.getVideoTracks().length > 0),
+    };
     try {
       const ticket = await apiFetch('/api/tickets', {
         method: 'POST',

@@ -29,6 +29,8 @@ export function ensureWebClientBuilt(): void {
     cwd: REPO_ROOT,
     stdio: 'pipe',
     encoding: 'utf8',
+    // NODE_ENV=test (set by vitest) would make Vite bundle React's development build
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0) throw new Error(`web-client build failed:\n${result.stdout}\n${result.stderr}`);
 }
