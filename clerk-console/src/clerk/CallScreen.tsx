@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TransferTarget } from '@ablak/protocol';
-import { ChatPanel, ConnectionQuality, VideoTile, qualityOf } from '@ablak/ui';
+import { ChatPanel, ConnectionQuality, VideoTile, qualityOf, useFormat } from '@ablak/ui';
 import { useCallMedia } from '../media/useCallMedia';
 import { clock, useNow } from '../time';
 import { DocumentsPanel } from './DocumentsPanel';
@@ -26,6 +26,7 @@ interface Props {
 export function CallScreen(props: Props) {
   const { call, selfName, token, localStream, notes, onNotes, onSaveNote, onChat, onOpenCase, onTransfer, onEnd } = props;
   const { t } = useTranslation('console');
+  const format = useFormat();
   const now = useNow();
   const media = useCallMedia(call.media, { publish: localStream });
   const [transferOpen, setTransferOpen] = useState(false);
@@ -63,7 +64,7 @@ export function CallScreen(props: Props) {
         <h2 id="call-heading">{t('call.heading', { name: summary.citizenName })}</h2>
         <p className="call-meta">
           <span>{t('call.duration', { time: clock((now - summary.startedAt) / 1000) })}</span>
-          <span>{t('call.caseType', { name: summary.caseType })}</span>
+          <span>{t('call.caseType', { name: call.caseTypeName ? format.text(call.caseTypeName) : summary.caseType })}</span>
           <ConnectionQuality quality={qualityOf(media.figures)} figures={media.figures} />
         </p>
         <div className="videos" data-testid="call-videos" data-remote-count={media.remote.length}>
@@ -95,7 +96,7 @@ export function CallScreen(props: Props) {
           </button>
         </div>
         <p className="muted" data-testid="media-status" data-status={media.status}>
-          {t('call.mediaState', { state: media.status })}
+          {t('call.mediaState', { state: t(`call.mediaStatus.${media.status}`) })}
         </p>
         {error && <p role="alert" className="form-error">{error}</p>}
       </section>

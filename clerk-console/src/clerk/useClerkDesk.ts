@@ -4,6 +4,7 @@ import type {
   CallSummary,
   ChatMessage,
   ClerkView,
+  LocalizedText,
   MediaAccess,
   Offer,
   OfferOutcome,
@@ -17,6 +18,8 @@ export interface ActiveCall {
   summary: CallSummary;
   /** Set once accepted in this tab; after a reload the media grant is gone and the call shows without media. */
   media: MediaAccess | null;
+  /** The case type's name from the offer (the summary carries only its code). */
+  caseTypeName: LocalizedText | null;
   chat: ChatMessage[];
   documents: SharedDocument[];
 }
@@ -71,7 +74,7 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
         hello.call
           ? prev && prev.summary.callId === hello.call.callId
             ? { ...prev, summary: hello.call }
-            : { summary: hello.call, media: null, chat: [], documents: [] }
+            : { summary: hello.call, media: null, caseTypeName: null, chat: [], documents: [] }
           : null,
       );
     });
@@ -141,7 +144,7 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
     setOffer(null);
     setWithdrawn(null);
     setEnded(null);
-    setCall({ summary: result.call, media: result.media, chat: [], documents: [] });
+    setCall({ summary: result.call, media: result.media, caseTypeName: offer.caseTypeName, chat: [], documents: [] });
   }, [need, offer]);
 
   const decline = useCallback(async () => {

@@ -38,7 +38,16 @@ export function QueueTile({ stats, def }: Props) {
         </div>
         <div className="big-figure">
           <dt>{t('supervisor.tile.longestWait')}</dt>
-          <dd>{duration(stats.longestWaitSeconds)}</dd>
+          <dd>{stats.waiting > 0 ? duration(stats.longestWaitSeconds) : t('units.none')}</dd>
+        </div>
+        <div className="big-figure">
+          <dt>{t('supervisor.tile.needed')}</dt>
+          <dd>
+            {stats.clerksNeeded}{' '}
+            <span className={short > 0 ? 'tag bad' : 'tag good'}>
+              {short > 0 ? t('supervisor.tile.shortBy', { count: short }) : t('supervisor.tile.enough')}
+            </span>
+          </dd>
         </div>
         <div>
           <dt>{t('supervisor.tile.slToday')}</dt>
@@ -48,7 +57,7 @@ export function QueueTile({ stats, def }: Props) {
           <dt>{t('supervisor.tile.sl15m')}</dt>
           <dd>{level(stats.serviceLevel15m)}</dd>
         </div>
-        <div className="wide muted">
+        <div>
           <dt>{t('supervisor.tile.targetLabel')}</dt>
           <dd>
             {t('supervisor.tile.target', { pct: percent(stats.targetServiceLevel), seconds: stats.targetAnswerSeconds })}
@@ -70,15 +79,6 @@ export function QueueTile({ stats, def }: Props) {
           <dt>{t('supervisor.tile.staffed')}</dt>
           <dd data-testid="queue-staffed">
             {stats.clerksStaffed} / {stats.clerksAvailable}
-          </dd>
-        </div>
-        <div className="wide">
-          <dt>{t('supervisor.tile.needed')}</dt>
-          <dd>
-            {stats.clerksNeeded}{' '}
-            <span className={short > 0 ? 'tag bad' : 'tag good'}>
-              {short > 0 ? t('supervisor.tile.shortBy', { count: short }) : t('supervisor.tile.enough')}
-            </span>
           </dd>
         </div>
       </dl>

@@ -27,6 +27,10 @@ export function SupervisorBoard({ socket, connected }: Props) {
   const closeMonitor = useCallback(() => setMonitoring(null), []);
 
   const totals = snapshot?.queues.reduce((acc, q) => ({ waiting: acc.waiting + q.waiting }), { waiting: 0 }) ?? { waiting: 0 };
+  // Busy queues first: waiting citizens, then staffed clerks; the rest by name.
+  const sortedQueues = [...(snapshot?.queues ?? [])].sort(
+    (a, b) => b.waiting - a.waiting || b.clerksStaffed - a.clerksStaffed || a.queue.localeCompare(b.queue),
+  );
   const available = snapshot?.clerks.filter((c) => c.state === 'available').length ?? 0;
 
   return (
@@ -80,28 +84,31 @@ export function SupervisorBoard({ socket, connected }: Props) {
         />
       )}
 
-      <section aria-labelledby="queues-heading" className="queues">
-        <h2 id="queues-heading" className="visually-hidden">
-          {t('supervisor.boardTab')}
-        </h2>
-        {snapshot && snapshot.queues.length === 0 && <p>{t('supervisor.noQueues')}</p>}
-        <div className="tile-grid">
-          {snapshot?.queues.map((q) => <QueueTile key={q.queue} stats={q} def={queueDefs.find((d) => d.id === q.queue)} />)}
+      <div className="board-main">
+        <section aria-labelledby="queues-heading" className="queues">
+          <h2 id="queues-heading" className="visually-hidden">
+            {t('supervisor.boardTab')}
+          </h2>
+          {snapshot && snapshot.queues.length === 0 && <p>{t('supervisor.noQueues')}</p>}
+          <div className="tile-grid">
+            {sortedQueues.map((q) => (
+              <QueueTile key={q.queue} stats={q} def={queueDefs.find((d) => d.id === q.queue)} />
+            ))}
+          </div>
+        </section>
+        <div className="board-side">
+          <WaitingChart history={snapshot?.history ?? []} now={snapshot?.at ?? now} />
+          <CallsPanel calls={snapshot?.calls ?? []} queueDefs={queueDefs} now={now} onMonitor={setMonitoring} />
+          <ClerksTable
+            clerks={snapshot?.clerks ?? []}
+            calls={snapshot?.calls ?? []}
+            offices={offices}
+            now={now}
+            onForce={board.forceState}
+            onMonitor={setMonitoring}
+          />
+          <SatisfactionPanel queues={snapshot?.queues ?? []} queueDefs={queueDefs} />
         </div>
-      </section>
-
-      <div className="board-lower">
-        <WaitingChart history={snapshot?.history ?? []} now={snapshot?.at ?? now} />
-        <CallsPanel calls={snapshot?.calls ?? []} queueDefs={queueDefs} now={now} onMonitor={setMonitoring} />
-        <ClerksTable
-          clerks={snapshot?.clerks ?? []}
-          calls={snapshot?.calls ?? []}
-          offices={offices}
-          now={now}
-          onForce={board.forceState}
-          onMonitor={setMonitoring}
-        />
-        <SatisfactionPanel queues={snapshot?.queues ?? []} queueDefs={queueDefs} />
       </div>
     </div>
   );

@@ -12,12 +12,11 @@ import {
   type ResultOf,
   type ServerToClientOf,
 } from '@ablak/protocol';
-import type { z } from 'zod';
 import type { TestBrowser } from '@ablak/tests/harness';
 import { bundleTestPage, servePage, type PageServer } from '../sfu/bundle';
 
 type CitizenSocket = Socket<ServerToClientOf<CitizenPushes>, ClientToServerOf<CitizenRequests>>;
-type Push<K extends keyof CitizenPushes> = z.output<CitizenPushes[K]>;
+type Push<K extends keyof CitizenPushes & string> = Parameters<ServerToClientOf<CitizenPushes>[K]>[0];
 
 interface MediaPageApi {
   start(access: MediaAccess, options: { publish: boolean }): Promise<string>;
