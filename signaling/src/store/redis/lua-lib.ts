@@ -252,16 +252,15 @@ local function current_offer(cid)
 end
 `;
 
-/** Runs STEP() and answers `{ ok }` or `{ err, message }`; events go out only after a whole step. */
+/** Runs STEP() and answers `{ ok }` or `{ err, message }`; a step's events go out as one message, after it. */
 export const LUA_MAIN = `
 local ok, res = pcall(STEP)
 if not ok then
   if type(res) == 'table' and res.code then return cjson.encode({ err = res.code, message = res.msg }) end
   error(res)
 end
-local channel = P .. 'events'
-for _, e in ipairs(events) do redis.call('PUBLISH', channel, cjson.encode(e)) end
-if #touched_list > 0 then redis.call('PUBLISH', channel, cjson.encode({ type = 'stats:changed', queues = touched_list })) end
+if #touched_list > 0 then emit({ type = 'stats:changed', queues = touched_list }) end
+if #events > 0 then redis.call('PUBLISH', P .. 'events', cjson.encode(events)) end
 if res == nil then res = NULL end
 return cjson.encode({ ok = res })
 `;

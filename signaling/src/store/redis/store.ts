@@ -111,12 +111,17 @@ export class RedisBase {
       const sub = this.redis.duplicate();
       this.subscriber = sub;
       sub.on('message', (_channel: string, message: string) => {
-        const event = norm.event(JSON.parse(message) as Parameters<typeof norm.event>[0]);
-        for (const l of this.listeners) {
-          try {
-            l(event);
-          } catch {
-            // a listener cannot break the store
+        // one message per step: the step's events in order
+        const parsed = JSON.parse(message) as unknown;
+        const events = (Array.isArray(parsed) ? parsed : [parsed]) as Parameters<typeof norm.event>[0][];
+        for (const raw of events) {
+          const event = norm.event(raw);
+          for (const l of this.listeners) {
+            try {
+              l(event);
+            } catch {
+              // a listener cannot break the store
+            }
           }
         }
       });
