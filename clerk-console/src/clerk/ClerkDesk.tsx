@@ -7,7 +7,7 @@ import { deviceCheckDone, loadDeviceChoice, markDeviceCheckDone, saveDeviceChoic
 import { CallScreen } from './CallScreen';
 import { DeviceCheck } from './DeviceCheck';
 import { OfferCard } from './OfferCard';
-import { ShiftStats, StatePanel } from './StatePanel';
+import { MissedOfferNotice, ShiftStats, StatePanel } from './StatePanel';
 import { useClerkDesk } from './useClerkDesk';
 import { WrapUp } from './WrapUp';
 
@@ -70,7 +70,8 @@ export function ClerkDesk({ session, socket, connected }: Props) {
     <div className="desk-layout">
       <div className="desk-main">
         {offer && <OfferCard key={offer.ticketId} offer={offer} onAccept={desk.accept} onDecline={desk.decline} />}
-        {desk.withdrawn && !offer && (
+        {clerk.state === 'away' && clerk.awayReason === 'no_answer' && <MissedOfferNotice onSet={desk.setState} />}
+        {desk.withdrawn && desk.withdrawn.reason !== 'timeout' && !offer && (
           <p role="status" className="notice" data-testid="offer-withdrawn">
             {t(`offer.withdrawn.${desk.withdrawn.reason}`)}
           </p>
@@ -87,7 +88,7 @@ export function ClerkDesk({ session, socket, connected }: Props) {
           <DeviceCheck name={session.user.displayName} initial={choice} onDone={finishCheck} />
         ) : (
           <section className="panel idle" aria-labelledby="idle-heading">
-            <h2 id="idle-heading">{t('clerk.heading')}</h2>
+            <h2 id="idle-heading">{t('clerk.idleHeading')}</h2>
             <p data-testid="idle-message">{clerk.state === 'available' ? t('clerk.waitingForCalls') : t('clerk.notAvailable')}</p>
             <p className="muted">{local.stream ? t('clerk.mediaWarm') : t('clerk.mediaCold')}</p>
             <button type="button" onClick={() => setChecked(false)}>

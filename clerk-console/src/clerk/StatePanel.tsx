@@ -29,16 +29,16 @@ interface Props {
 export function StatePanel({ clerk, locked, onSet }: Props) {
   const { t } = useTranslation('console');
   const now = useNow();
-  const [choice, setChoice] = useState<Choice>(choiceOf(clerk) ?? 'available');
-  const [error, setError] = useState<string | null>(null);
+  // The switcher follows the server: a state it cannot set (offered, no answer…) leaves nothing picked.
   const serverChoice = choiceOf(clerk);
-  useEffect(() => {
-    if (serverChoice) setChoice(serverChoice);
-  }, [serverChoice]);
+  const [choice, setChoice] = useState<Choice | null>(serverChoice);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setChoice(serverChoice), [serverChoice, clerk.stateSince]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
+    if (!choice) return;
     try {
       await onSet(toSettable(choice));
     } catch (err) {
@@ -58,14 +58,6 @@ export function StatePanel({ clerk, locked, onSet }: Props) {
         </span>{' '}
         <span className="muted">{t('clerk.timeInState', { time: clock((now - clerk.stateSince) / 1000) })}</span>
       </p>
-      {clerk.state === 'away' && clerk.awayReason === 'no_answer' && (
-        <div className="notice warning" role="alert" data-testid="missed-offer">
-          <p>{t('clerk.missedOffer')}</p>
-          <button type="button" className="primary" onClick={() => void onSet({ state: 'available' })}>
-            {t('clerk.backToAvailable')}
-          </button>
-        </div>
-      )}
       <form className="state-form" onSubmit={(e) => void submit(e)}>
         <fieldset disabled={locked}>
           <legend>{t('clerk.stateLabel')}</legend>
@@ -75,11 +67,26 @@ export function StatePanel({ clerk, locked, onSet }: Props) {
               {label(c)}
             </label>
           ))}
-          <button type="submit">{t('clerk.setState')}</button>
+          <button type="submit" disabled={!choice}>
+            {t('clerk.setState')}
+          </button>
         </fieldset>
       </form>
       {error && <p role="alert" className="form-error">{error}</p>}
     </section>
+  );
+}
+
+/** A missed offer made the clerk away: say so plainly, with the way back. */
+export function MissedOfferNotice({ onSet }: { onSet(state: SettableClerkState): Promise<void> }) {
+  const { t } = useTranslation('console');
+  return (
+    <div className="notice warning" role="alert" data-testid="missed-offer">
+      <p>{t('clerk.missedOffer')}</p>
+      <button type="button" className="primary" onClick={() => void onSet({ state: 'available' })}>
+        {t('clerk.backToAvailable')}
+      </button>
+    </div>
   );
 }
 

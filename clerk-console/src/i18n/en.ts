@@ -39,6 +39,7 @@ export const en: ConsoleStrings = {
   accessibility: { sign_language: 'Sign language', captions: 'Captions', slower_pace: 'Slower pace', none: 'None' },
   clerk: {
     heading: 'Clerk desk',
+    idleHeading: 'Taking calls',
     stateHeading: 'My state',
     stateLabel: 'State',
     awayReasonLabel: 'Reason for being away',

@@ -43,6 +43,7 @@ export const hu = {
   },
   clerk: {
     heading: 'Ügyintézői pult',
+    idleHeading: 'Hívásfogadás',
     stateHeading: 'Állapotom',
     stateLabel: 'Állapot',
     awayReasonLabel: 'Távollét oka',
