@@ -5,6 +5,7 @@
  * Loopback only; every phase is bounded in operations and time.
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { startRedis } from '@ablak/infra';
 import type { ClerkId, QueueId } from '@ablak/protocol';
 import { summarize, type Benchmark, type BenchResult } from './lib';
@@ -120,7 +121,8 @@ async function run(): Promise<BenchResult[]> {
   };
   const record = (kind: string, tickets: number, clerks: number, m: Awaited<ReturnType<typeof measure>>) => {
     const at = `${tickets / 1000}k tickets, ${clerks / 1000}k clerks`;
-    add(`${kind} match ops/s at ${at}`, m.opsPerSecond, 'ops/s', `one offer per op, sequential, ${m.ops} ops`);
+    const load = os.loadavg()[0]?.toFixed(1) ?? '?';
+    add(`${kind} match ops/s at ${at}`, m.opsPerSecond, 'ops/s', `one offer per op, sequential, ${m.ops} ops, load average ${load}`);
     add(`${kind} match p50 at ${at}`, m.p50, 'ms');
     add(`${kind} match p99 at ${at}`, m.p99, 'ms');
   };
