@@ -63,17 +63,24 @@ async function fill(store: Store, catalogue: Catalogue, tickets: number, clerks:
 }
 
 /** Runs match(limit 1) ops (sequential latency), giving clerks back between rounds (untimed). */
-async function measure(store: Store, clerks: ClerkId[]): Promise<{ opsPerSecond: number; p50: number; p99: number; ops: number; misses: number }> {
+async function measure(
+  store: Store,
+  clerks: ClerkId[],
+): Promise<{ opsPerSecond: number; p50: number; p99: number; ops: number; misses: number; cpuMicrosPerOp: number }> {
   const samples: number[] = [];
+  let cpuMicros = 0;
   let busyMs = 0;
   let misses = 0;
   let now = T0 + 1_000_000;
   const started = performance.now();
   while (samples.length < MAX_OPS && performance.now() - started < MAX_MS) {
     for (let i = 0; i < clerks.length && samples.length < MAX_OPS; i++) {
+      const cpu = process.cpuUsage();
       const t = performance.now();
       const offers = await store.match(now, { limit: 1 });
       const dt = performance.now() - t;
+      const used = process.cpuUsage(cpu);
+      cpuMicros += used.user + used.system;
       if (offers.length === 0) {
         misses++;
         break;
@@ -91,7 +98,7 @@ async function measure(store: Store, clerks: ClerkId[]): Promise<{ opsPerSecond:
     now += 1;
   }
   const s = summarize(samples);
-  return { opsPerSecond: samples.length / (busyMs / 1000), p50: s.p50, p99: s.p99, ops: samples.length, misses };
+  return { opsPerSecond: samples.length / (busyMs / 1000), p50: s.p50, p99: s.p99, ops: samples.length, misses, cpuMicrosPerOp: cpuMicros / Math.max(1, samples.length) };
 }
 
 function redisBenchmark(port: number, args: string[], requests: number): Promise<{ rps: number; p50: number; p99: number }> {
@@ -125,6 +132,9 @@ async function run(): Promise<BenchResult[]> {
     add(`${kind} match ops/s at ${at}`, m.opsPerSecond, 'ops/s', `one offer per op, sequential, ${m.ops} ops, load average ${load}`);
     add(`${kind} match p50 at ${at}`, m.p50, 'ms');
     add(`${kind} match p99 at ${at}`, m.p99, 'ms');
+    if (kind === 'MemoryStore') {
+      add(`MemoryStore CPU per match at ${at}`, m.cpuMicrosPerOp, 'µs', 'process CPU time per op (immune to the scheduler on a shared box); 1e6/x is the one-core ceiling');
+    }
   };
 
   for (const tickets of TICKETS) {
@@ -148,6 +158,16 @@ async function run(): Promise<BenchResult[]> {
         try {
           const ids = await fill(store, catalogue, tickets, clerks);
           record('RedisStore', tickets, clerks, await measure(store, ids));
+          {
+            const now = T0 + 5_000_000 + tickets + clerks;
+            await store.sweep(now);
+            await Promise.all(ids.map((k) => store.setClerkState(k, { state: 'available' }, now)));
+            await redisCommand(redis.port, ['CONFIG', 'RESETSTAT']);
+            const probe = Math.min(ids.length, tickets, 5000);
+            for (let i = 0; i < probe; i++) await store.match(now + 1, { limit: 1 });
+            const micros = await evalshaMicros(redis.port);
+            add(`RedisStore match script server time per call at ${tickets / 1000}k tickets, ${clerks / 1000}k clerks`, micros, 'µs', `INFO commandstats over ${probe} match calls; 1e6/x is the one-core ceiling`);
+          }
           if (tickets === TICKETS.at(-1) && clerks === CLERKS.at(-1)) {
             // the largest store, every clerk available again: the redis-benchmark floor
             floorPrefix = prefix;

@@ -91,6 +91,28 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(offer?.clerkId).toBe('k-early');
     });
 
+    for (const [queue, caseType, winner] of [
+      ['A', 'a1', 'k1'],
+      ['RR', 'rr1', 'k2'],
+      ['FC', 'fc1', 'k2'],
+      ['LT', 'lt1', 'k2'],
+    ] as const) {
+      it(`routes by the queue's strategy: ${queue} gives the next ticket to ${winner}`, async () => {
+        // k1 served a call and is back first; k2 never served and comes back later
+        const store = await make();
+        await clerk(store, 'k1', [[queue, 1]]);
+        await store.registerClerk(clerkProfile('k2', [[queue, 1]]), T0);
+        await store.enqueue(ticketInput('first', caseType), T0);
+        await store.match(T0 + 1);
+        const call = await store.accept(cid('k1'), tid('first'), T0 + 2);
+        await store.endCall(call.id, 'clerk_ended', T0 + 60_000);
+        await store.wrapUpDone(cid('k1'), { state: 'available' }, T0 + 61_000);
+        await store.setClerkState(cid('k2'), { state: 'available' }, T0 + 62_000);
+        await store.enqueue(ticketInput('second', caseType), T0 + 63_000);
+        expect((await store.match(T0 + 63_000)).map((o) => o.clerkId)).toEqual([winner]);
+      });
+    }
+
     it('offers a lower-tier clerk only after the ticket waited or when no better clerk is staffed', async () => {
       const store = await make();
       await clerk(store, 'k3', [['A', 3]]);

@@ -23,13 +23,13 @@ const ct = (code: string, queue: string, minutes = 10) => ({
   expectedMinutes: minutes,
 });
 
-/** Queues A, B, C (longest-idle), RR (round-robin), FC (fewest-calls); case types a1, b1, c1, rr1, fc1. */
+/** Queues A, B, C (longest-idle), RR (round-robin), FC (fewest-calls), LT (least-talk-time); case types a1, a2, b1, c1, rr1, fc1, lt1. */
 export function testCatalogue(): Catalogue {
   return parseCatalogue({
     version: 1,
     tierStepSeconds: 20,
-    queues: [q('A'), q('B'), q('C'), q('RR', 'round-robin'), q('FC', 'fewest-calls')],
-    caseTypes: [ct('a1', 'A'), ct('a2', 'A', 20), ct('b1', 'B'), ct('c1', 'C'), ct('rr1', 'RR'), ct('fc1', 'FC')],
+    queues: [q('A'), q('B'), q('C'), q('RR', 'round-robin'), q('FC', 'fewest-calls'), q('LT', 'least-talk-time')],
+    caseTypes: [ct('a1', 'A'), ct('a2', 'A', 20), ct('b1', 'B'), ct('c1', 'C'), ct('rr1', 'RR'), ct('fc1', 'FC'), ct('lt1', 'LT')],
   });
 }
 
