@@ -3,7 +3,7 @@ import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
 import type { CaseType, SharedDocument } from '@ablak/protocol';
 import { TestClerk } from './support/clerk';
 import { startClerkMedia } from './support/clerk-media';
-import { caseTypeFor, unaccented, waitForScreen } from './support/flow';
+import { caseTypeFor, unaccented, waitForScreen, waitForSearchSettled } from './support/flow';
 import {
   checkScreen,
   describeViolations,
@@ -72,6 +72,7 @@ describe('citizen web app: the whole way to a clerk and back, against the real e
       .waitFor();
     await check('matter');
     await page.getByLabel('Ügy keresése').fill(unaccented(caseType.name.hu));
+    await waitForSearchSettled(page);
     const result = page.getByRole('button', { name: caseType.name.hu }).first();
     await result.waitFor();
     await check('matter-search');

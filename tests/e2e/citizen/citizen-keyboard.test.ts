@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
 import type { CaseType } from '@ablak/protocol';
 import { login } from './support/clerk';
-import { caseTypeFor, unaccented, waitForScreen } from './support/flow';
+import { caseTypeFor, unaccented, waitForScreen, waitForSearchSettled } from './support/flow';
 import { startServer, type RunningServer } from './support/server';
 
 interface Focused {
@@ -35,7 +35,8 @@ async function tabTo(page: Page, name: string, max = 40): Promise<Focused> {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab');
     const f = await focused(page);
-    if (f.text.includes(name) || f.label.includes(name)) return f;
+    // focus that left the page (browser UI) reports <body>, whose text contains everything
+    if (f.tag !== 'body' && (f.text.includes(name) || f.label.includes(name))) return f;
   }
   throw new Error(`"${name}" not reached with ${max} Tab presses`);
 }
@@ -81,6 +82,7 @@ describe('citizen app with the keyboard alone', () => {
 
     await tabTo(page, 'Ügy keresése');
     await page.keyboard.type(unaccented(caseType.name.hu));
+    await waitForSearchSettled(page);
     await page.getByRole('button', { name: caseType.name.hu }).first().waitFor();
     await tabTo(page, caseType.name.hu, 80);
     await page.keyboard.press('Enter');
@@ -115,6 +117,8 @@ describe('citizen app with the keyboard alone', () => {
 
     await tabTo(page, 'Kilépés a sorból');
     await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    expect((await focused(page)).text).toBe('Maradok a sorban');
     await page.keyboard.press('Tab');
     expect((await focused(page)).text).toBe('Igen, kilépek');
     await page.keyboard.press('Enter');

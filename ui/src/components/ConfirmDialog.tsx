@@ -27,11 +27,16 @@ export function ConfirmDialog({
   onCancel,
 }: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
   const id = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // the safe choice first, every time the dialog opens (React's autoFocus only acts on mount)
+      cancelRef.current?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
@@ -47,7 +52,7 @@ export function ConfirmDialog({
       <h2 id={`${id}-t`}>{title}</h2>
       {children}
       <div className="ab-dialog__actions">
-        <button type="button" className="ab-button ab-button--secondary" onClick={onCancel} autoFocus>
+        <button type="button" className="ab-button ab-button--secondary" onClick={onCancel} ref={cancelRef}>
           {cancelLabel}
         </button>
         <button

@@ -12,7 +12,8 @@ interface Props {
   onBack(): void;
 }
 
-type Load = { state: 'loading' } | { state: 'error' } | { state: 'done'; list: CaseTypeList };
+/** The last answer stays on screen while the next one loads, so the list does not flicker under the keyboard. */
+type Load = { state: 'loading' | 'error' | 'done'; list: CaseTypeList | null };
 
 /** Type-ahead search of the catalogue (accent-insensitive on the server) plus categories to browse. */
 export function MatterScreen({ selected, onChoose, onBack }: Props) {
@@ -23,16 +24,21 @@ export function MatterScreen({ selected, onChoose, onBack }: Props) {
   const [query, setQuery] = useState('');
   const [category, setCategory] = useState<string | undefined>();
   const [categories, setCategories] = useState<CaseTypeCategory[]>([]);
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const [load, setLoad] = useState<Load>({ state: 'loading', list: null });
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     const controller = new AbortController();
     const timer = setTimeout(
       () => {
-        setLoad({ state: 'loading' });
+        setLoad((l) => ({ state: 'loading', list: l.list }));
         apiFetch('/api/case-types', {
-          query: { q: query.trim() || undefined, lang: format.language, category, limit: 40 },
+          query: {
+            q: query.trim() || undefined,
+            lang: format.language,
+            category,
+            limit: query.trim() ? 40 : 100,
+          },
           schema: CaseTypeList,
           signal: controller.signal,
           baseUrl: config.signalingUrl,
@@ -44,7 +50,7 @@ export function MatterScreen({ selected, onChoose, onBack }: Props) {
           .catch((error: unknown) => {
             if (!controller.signal.aborted) {
               console.warn('case types', error);
-              setLoad({ state: 'error' });
+              setLoad((l) => ({ state: 'error', list: l.list }));
             }
           });
       },
@@ -56,7 +62,7 @@ export function MatterScreen({ selected, onChoose, onBack }: Props) {
     };
   }, [query, category, format.language, attempt]);
 
-  const list = load.state === 'done' ? load.list : null;
+  const list = load.list;
   const activeCategory = categories.find((c) => c.id === category);
 
   return (
@@ -81,7 +87,7 @@ export function MatterScreen({ selected, onChoose, onBack }: Props) {
         />
       </div>
 
-      {categories.length > 0 && (
+      {categories.length > 0 && !query.trim() && (
         <nav aria-labelledby={`${id}-cats`} className="categories">
           <h2 id={`${id}-cats`} className="h-small">
             {t('matter.categories')}
@@ -120,7 +126,9 @@ export function MatterScreen({ selected, onChoose, onBack }: Props) {
         {load.state === 'loading'
           ? t('matter.loading')
           : list
-            ? t('matter.count', { count: list.caseTypes.length, total: list.total })
+            ? list.total > list.caseTypes.length
+              ? t('matter.countMore', { count: list.caseTypes.length, total: list.total })
+              : t('matter.count', { count: list.caseTypes.length })
             : ''}
       </p>
       {load.state === 'error' && (

@@ -24,6 +24,17 @@ export async function waitForScreen(page: Page, name: string, timeoutMs = 20_000
   await page.locator(`[data-screen="${name}"]`).waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
+/**
+ * Waits until the type-ahead has answered the text typed (the status counts search hits, not the
+ * "first 100 of all" of the browse list), so the list no longer changes under the keyboard.
+ */
+export async function waitForSearchSettled(page: Page): Promise<void> {
+  const status = page.locator('[data-screen="matter"] [role="status"]');
+  await expect
+    .poll(async () => /^\d+ találat$/.test((await status.textContent()) ?? ''), { timeout: 10_000 })
+    .toBe(true);
+}
+
 /** Start → matter (searched without accents) → name → device check → queue, with the mouse. */
 export async function walkToWaitingRoom(
   page: Page,
@@ -36,6 +47,7 @@ export async function walkToWaitingRoom(
   await page.getByRole('button', { name: 'Videóhívás indítása' }).click();
   await waitForScreen(page, 'matter');
   await page.getByLabel('Ügy keresése').fill(unaccented(caseType.name.hu));
+  await waitForSearchSettled(page);
   await page.getByRole('button', { name: caseType.name.hu }).first().click();
   await waitForScreen(page, 'details');
   await page.getByLabel('Név, amelyen szólíthatjuk').fill(name);
