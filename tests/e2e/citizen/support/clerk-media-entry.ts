@@ -6,6 +6,8 @@ import { MediaSession } from '@ablak/sfu/client';
 interface ClerkMediaApi {
   start(access: MediaAccess): Promise<void>;
   state(): string;
+  /** Shares a moving canvas as the clerk's "screen" (a second video producer, source 'screen'). */
+  shareScreen(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,23 @@ const api: ClerkMediaApi = {
     });
   },
   state: () => session?.state ?? 'idle',
+  async shareScreen() {
+    const canvas = document.createElement('canvas');
+    canvas.width = 640;
+    canvas.height = 360;
+    const ctx = canvas.getContext('2d');
+    let frame = 0;
+    setInterval(() => {
+      if (!ctx) return;
+      ctx.fillStyle = '#0b4f8a';
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.fillStyle = '#ffffff';
+      ctx.font = '32px sans-serif';
+      ctx.fillText(`Űrlap – ${frame++}`, 40, 180);
+    }, 100);
+    const track = canvas.captureStream(10).getVideoTracks()[0];
+    if (track) await session?.startScreenShare(track);
+  },
   async close() {
     await session?.close();
   },

@@ -33,3 +33,10 @@ export async function startClerkMedia(page: Page, serverUrl: string, access: Med
     access,
   );
 }
+
+/** The clerk shares a (canvas) screen in the call. */
+export async function shareClerkScreen(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    (window as unknown as { clerkMedia: { shareScreen(): Promise<void> } }).clerkMedia.shareScreen(),
+  );
+}

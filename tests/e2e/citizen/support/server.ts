@@ -45,9 +45,12 @@ export interface RunningServer {
  * Starts the real embedded server (signaling + SFU in one process, demo data, the built citizen app)
  * through the signaling package's own start script, on a free port, and waits until it is healthy.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  fixedPort?: number,
+): Promise<RunningServer> {
   ensureWebClientBuilt();
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const docs = mkdtempSync(path.join(tmpdir(), 'ablak-docs-'));
   const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
   const child: ChildProcess = spawn(tsx, ['src/main.ts'], {
