@@ -29,6 +29,7 @@ import type {
   OfferRecord,
   RequestedClerkState,
   Store,
+  StoreOptions,
   SweepResult,
   TicketRecord,
   TransferResult,
@@ -37,6 +38,9 @@ import * as norm from './normalize';
 import { RedisBase, type RedisStoreOptions } from './store';
 
 type Counts = Partial<Record<ClerkState, number>>;
+
+/** Most expiries of each kind in one sweep script (keeps each script short). */
+const SWEEP_BATCH = 500;
 
 function pairs(flat: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -50,7 +54,16 @@ function counts(record: Record<string, string>): Counts {
 }
 
 export class RedisStore extends RedisBase implements Store {
-  static async create(catalogue: Catalogue, options: RedisStoreOptions): Promise<RedisStore> {
+  /** Connects and loads the scripts. Also callable as `create(url, catalogue, options)`. */
+  static async create(catalogue: Catalogue, options: RedisStoreOptions): Promise<RedisStore>;
+  static async create(url: string, catalogue: Catalogue, options?: StoreOptions & Omit<RedisStoreOptions, 'url'>): Promise<RedisStore>;
+  static async create(
+    first: Catalogue | string,
+    second: RedisStoreOptions | Catalogue,
+    third: StoreOptions & Omit<RedisStoreOptions, 'url'> = {},
+  ): Promise<RedisStore> {
+    const [catalogue, options] =
+      typeof first === 'string' ? [second as Catalogue, { ...third, url: first }] : [first, second as RedisStoreOptions];
     const store = new RedisStore(catalogue, options);
     try {
       await store.init();
@@ -143,14 +156,20 @@ export class RedisStore extends RedisBase implements Store {
   async decline(clerkId: ClerkId, ticketId: TicketId, now: number): Promise<void> {
     await this.step<null>('decline', now, [clerkId, ticketId]);
   }
+  /** Sweeps in atomic batches of SWEEP_BATCH of each kind, until a batch comes back short. */
   async sweep(now: number): Promise<SweepResult> {
-    const r = await this.step<Record<keyof SweepResult, unknown>>('sweep', now, [1000]);
+    const out: SweepResult = { expiredOffers: [], expiredDrops: [], wrapUpsEnded: [] };
     const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
-    return {
-      expiredOffers: list<OfferRecord>(r.expiredOffers).map(norm.offer),
-      expiredDrops: list<TicketRecord>(r.expiredDrops).map(norm.ticket),
-      wrapUpsEnded: list<ClerkView>(r.wrapUpsEnded).map(norm.clerkView),
-    };
+    for (;;) {
+      const r = await this.step<Record<keyof SweepResult, unknown>>('sweep', now, [SWEEP_BATCH]);
+      const offers = list<OfferRecord>(r.expiredOffers).map(norm.offer);
+      const drops = list<TicketRecord>(r.expiredDrops).map(norm.ticket);
+      const wraps = list<ClerkView>(r.wrapUpsEnded).map(norm.clerkView);
+      out.expiredOffers.push(...offers);
+      out.expiredDrops.push(...drops);
+      out.wrapUpsEnded.push(...wraps);
+      if (offers.length < SWEEP_BATCH && drops.length < SWEEP_BATCH && wraps.length < SWEEP_BATCH) return out;
+    }
   }
 
   async endCall(callId: CallId, reason: CallEndReason, now: number): Promise<EndCallResult> {
