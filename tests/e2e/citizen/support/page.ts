@@ -65,9 +65,37 @@ export async function checkScreen(page: Page, name: string): Promise<AxeViolatio
     await page.waitForTimeout(150);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
     for (const v of await axeScan(page)) found.push({ ...v, help: `[${width}px] ${v.help}` });
+    const overflowing = await overflowingElements(page);
+    if (overflowing.length > 0) {
+      found.push({
+        id: 'layout-overflow',
+        impact: 'serious',
+        help: `[${width}px] content wider than its screen card`,
+        nodes: overflowing,
+      });
+    }
   }
   await page.setViewportSize(original);
   return found;
+}
+
+/** Elements that stick out of the screen card or the viewport on the right (a broken narrow layout). */
+async function overflowingElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const screen = document.querySelector('[data-screen]');
+    if (!screen) return [];
+    const limit = Math.min(screen.getBoundingClientRect().right, document.documentElement.clientWidth) + 1;
+    const out: string[] = [];
+    for (const el of screen.querySelectorAll<HTMLElement>('*')) {
+      const rect = el.getBoundingClientRect();
+      if (rect.width > 1 && rect.right > limit && !el.closest('dialog:not([open])')) {
+        out.push(
+          `${el.tagName.toLowerCase()}.${el.className} right=${Math.round(rect.right)} > ${Math.round(limit)}`,
+        );
+      }
+    }
+    return out.slice(0, 10);
+  });
 }
 
 /** Keeps every RTCPeerConnection the page creates reachable from tests (as window.__pcs). */
