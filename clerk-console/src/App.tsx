@@ -1,6 +1,12 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LanguageSwitcher, useClerkSocket, useSocketEvent, useSupervisorSocket, type SocketStatus } from '@ablak/ui';
+import {
+  LanguageSwitcher,
+  useClerkSocket,
+  useSocketEvent,
+  useSupervisorSocket,
+  type SocketStatus,
+} from '@ablak/ui';
 import { LoginPage } from './auth/LoginPage';
 import { sessionStore, useSession, type Session } from './auth/session';
 import { ClerkDesk } from './clerk/ClerkDesk';
@@ -23,7 +29,17 @@ function useSocketToken(session: Session): [string, () => void] {
   return [token, renew];
 }
 
-function Shell({ session, status, wide, children }: { session: Session; status: SocketStatus; wide: boolean; children: ReactNode }) {
+function Shell({
+  session,
+  status,
+  wide,
+  children,
+}: {
+  session: Session;
+  status: SocketStatus;
+  wide: boolean;
+  children: ReactNode;
+}) {
   const { t } = useTranslation('console');
   const online = status === 'connected';
   return (
@@ -33,10 +49,18 @@ function Shell({ session, status, wide, children }: { session: Session; status: 
       </a>
       <header className="topbar">
         <h1>{session.user.role === 'supervisor' ? t('supervisor.heading') : t('clerk.heading')}</h1>
-        <p className={`conn ${online ? 'online' : 'offline'}`} role="status" data-testid="connection" data-status={status}>
+        <p
+          className={`conn ${online ? 'online' : 'offline'}`}
+          role="status"
+          data-testid="connection"
+          data-status={status}
+        >
           {online ? t('app.connection.online') : t('app.connection.offline')}
         </p>
-        <p className="who">{t('app.signedInAs', { name: session.user.displayName })}</p>
+        <p className="who">
+          <span className="visually-hidden">{t('app.signedInAs')} </span>
+          {session.user.displayName}
+        </p>
         <LanguageSwitcher />
         <button type="button" onClick={() => sessionStore.logout()}>
           {t('app.signOut')}

@@ -34,5 +34,8 @@ export function useDuration(): (seconds: number | null | undefined) => string {
 /** Formats a 0..1 share as a whole percent, or a dash. */
 export function usePercent(): (share: number | null | undefined) => string {
   const { t } = useTranslation('console');
-  return (share) => (share === null || share === undefined ? t('units.none') : t('units.percent', { value: Math.round(share * 100) }));
+  return (share) =>
+    share === null || share === undefined
+      ? t('units.none')
+      : t('units.percent', { value: Math.round(share * 100) });
 }

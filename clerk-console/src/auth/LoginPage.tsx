@@ -16,7 +16,9 @@ export function LoginPage() {
     try {
       await sessionStore.login({ username: username.trim(), password });
     } catch (err) {
-      setError(err instanceof LoginError && err.kind === 'credentials' ? t('login.failed') : t('login.unavailable'));
+      setError(
+        err instanceof LoginError && err.kind === 'credentials' ? t('login.failed') : t('login.unavailable'),
+      );
       setBusy(false);
     }
   };

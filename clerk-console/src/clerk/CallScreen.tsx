@@ -24,7 +24,19 @@ interface Props {
 
 /** The call: citizen large, self small, controls, chat, documents, notes, case and transfer. */
 export function CallScreen(props: Props) {
-  const { call, selfName, token, localStream, notes, onNotes, onSaveNote, onChat, onOpenCase, onTransfer, onEnd } = props;
+  const {
+    call,
+    selfName,
+    token,
+    localStream,
+    notes,
+    onNotes,
+    onSaveNote,
+    onChat,
+    onOpenCase,
+    onTransfer,
+    onEnd,
+  } = props;
   const { t } = useTranslation('console');
   const format = useFormat();
   const now = useNow();
@@ -64,7 +76,11 @@ export function CallScreen(props: Props) {
         <h2 id="call-heading">{t('call.heading', { name: summary.citizenName })}</h2>
         <p className="call-meta">
           <span>{t('call.duration', { time: clock((now - summary.startedAt) / 1000) })}</span>
-          <span>{t('call.caseType', { name: call.caseTypeName ? format.text(call.caseTypeName) : summary.caseType })}</span>
+          <span>
+            {t('call.caseType', {
+              name: call.caseTypeName ? format.text(call.caseTypeName) : summary.caseType,
+            })}
+          </span>
           <ConnectionQuality quality={qualityOf(media.figures)} figures={media.figures} />
         </p>
         <div className="videos" data-testid="call-videos" data-remote-count={media.remote.length}>
@@ -82,23 +98,40 @@ export function CallScreen(props: Props) {
           <button type="button" aria-pressed={!media.micOn} onClick={() => media.setMic(!media.micOn)}>
             {media.micOn ? t('call.mute') : t('call.unmute')}
           </button>
-          <button type="button" aria-pressed={!media.cameraOn} onClick={() => media.setCamera(!media.cameraOn)}>
+          <button
+            type="button"
+            aria-pressed={!media.cameraOn}
+            onClick={() => media.setCamera(!media.cameraOn)}
+          >
             {media.cameraOn ? t('call.cameraOff') : t('call.cameraOn')}
           </button>
-          <button type="button" aria-pressed={media.sharing} onClick={() => void (media.sharing ? media.stopShare() : media.startShare())}>
+          <button
+            type="button"
+            aria-pressed={media.sharing}
+            onClick={() => void (media.sharing ? media.stopShare() : media.startShare())}
+          >
             {media.sharing ? t('call.stopShare') : t('call.shareScreen')}
           </button>
           <button type="button" onClick={() => setTransferOpen(true)}>
             {t('call.transfer')}
           </button>
-          <button type="button" className="danger" disabled={busy === 'end'} onClick={() => void run('end', onEnd)}>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy === 'end'}
+            onClick={() => void run('end', onEnd)}
+          >
             {t('call.end')}
           </button>
         </div>
         <p className="muted" data-testid="media-status" data-status={media.status}>
           {t('call.mediaState', { state: t(`call.mediaStatus.${media.status}`) })}
         </p>
-        {error && <p role="alert" className="form-error">{error}</p>}
+        {error && (
+          <p role="alert" className="form-error">
+            {error}
+          </p>
+        )}
       </section>
       <aside className="call-side" aria-label={t('call.heading', { name: summary.citizenName })}>
         <section className="panel" aria-labelledby="case-heading">
@@ -108,7 +141,12 @@ export function CallScreen(props: Props) {
               {summary.caseReference}
             </p>
           ) : (
-            <button type="button" className="primary" disabled={busy === 'case'} onClick={() => void run('case', onOpenCase)}>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy === 'case'}
+              onClick={() => void run('case', onOpenCase)}
+            >
               {t('call.openCase')}
             </button>
           )}
@@ -117,13 +155,24 @@ export function CallScreen(props: Props) {
           <h2 id="notes-heading">
             <label htmlFor="call-notes">{t('call.notes')}</label>
           </h2>
-          <textarea id="call-notes" rows={4} maxLength={5000} value={notes} onChange={(e) => onNotes(e.target.value)} />
+          <textarea
+            id="call-notes"
+            rows={4}
+            maxLength={5000}
+            value={notes}
+            onChange={(e) => onNotes(e.target.value)}
+          />
         </section>
         <DocumentsPanel documents={call.documents} token={token} />
         <ChatPanel messages={call.chat} selfRole="clerk" onSend={onChat} heading={t('call.chat')} />
       </aside>
       {transferOpen && (
-        <TransferDialog token={token} currentQueue={summary.queue} onTransfer={onTransfer} onClose={() => setTransferOpen(false)} />
+        <TransferDialog
+          token={token}
+          currentQueue={summary.queue}
+          onTransfer={onTransfer}
+          onClose={() => setTransferOpen(false)}
+        />
       )}
     </div>
   );

@@ -3,7 +3,13 @@ import { useTranslation } from 'react-i18next';
 import type { DeviceChoice } from '@ablak/ui';
 import type { ClerkSocket } from '@ablak/ui';
 import type { Session } from '../auth/session';
-import { deviceCheckDone, loadDeviceChoice, markDeviceCheckDone, saveDeviceChoice, useLocalMedia } from '../media/useLocalMedia';
+import {
+  deviceCheckDone,
+  loadDeviceChoice,
+  markDeviceCheckDone,
+  saveDeviceChoice,
+  useLocalMedia,
+} from '../media/useLocalMedia';
 import { CallScreen } from './CallScreen';
 import { DeviceCheck } from './DeviceCheck';
 import { OfferCard } from './OfferCard';
@@ -69,8 +75,12 @@ export function ClerkDesk({ session, socket, connected }: Props) {
   return (
     <div className="desk-layout">
       <div className="desk-main">
-        {offer && <OfferCard key={offer.ticketId} offer={offer} onAccept={desk.accept} onDecline={desk.decline} />}
-        {clerk.state === 'away' && clerk.awayReason === 'no_answer' && <MissedOfferNotice onSet={desk.setState} />}
+        {offer && (
+          <OfferCard key={offer.ticketId} offer={offer} onAccept={desk.accept} onDecline={desk.decline} />
+        )}
+        {clerk.state === 'away' && clerk.awayReason === 'no_answer' && (
+          <MissedOfferNotice onSet={desk.setState} />
+        )}
         {desk.withdrawn && desk.withdrawn.reason !== 'timeout' && !offer && (
           <p role="status" className="notice" data-testid="offer-withdrawn">
             {t(`offer.withdrawn.${desk.withdrawn.reason}`)}
@@ -89,7 +99,9 @@ export function ClerkDesk({ session, socket, connected }: Props) {
         ) : (
           <section className="panel idle" aria-labelledby="idle-heading">
             <h2 id="idle-heading">{t('clerk.idleHeading')}</h2>
-            <p data-testid="idle-message">{clerk.state === 'available' ? t('clerk.waitingForCalls') : t('clerk.notAvailable')}</p>
+            <p data-testid="idle-message">
+              {clerk.state === 'available' ? t('clerk.waitingForCalls') : t('clerk.notAvailable')}
+            </p>
             <p className="muted">{local.stream ? t('clerk.mediaWarm') : t('clerk.mediaCold')}</p>
             <button type="button" onClick={() => setChecked(false)}>
               {t('device.recheck')}
@@ -98,7 +110,11 @@ export function ClerkDesk({ session, socket, connected }: Props) {
         )}
       </div>
       <div className="desk-side">
-        <StatePanel clerk={clerk} locked={clerk.state === 'offered' || clerk.state === 'busy' || inWrapUp} onSet={desk.setState} />
+        <StatePanel
+          clerk={clerk}
+          locked={clerk.state === 'offered' || clerk.state === 'busy' || inWrapUp}
+          onSet={desk.setState}
+        />
         <ShiftStats clerk={clerk} />
       </div>
     </div>

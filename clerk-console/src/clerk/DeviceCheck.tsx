@@ -54,8 +54,18 @@ export function DeviceCheck({ name, initial, onDone }: Props) {
       <div className="device-grid">
         <VideoTile stream={stream} label={name} self size="preview" />
         <div className="device-controls">
-          <DevicePicker kind="camera" devices={devices.cameras} value={choice.cameraId} onChange={(cameraId) => setChoice((c) => ({ ...c, cameraId }))} />
-          <DevicePicker kind="microphone" devices={devices.microphones} value={choice.micId} onChange={(micId) => setChoice((c) => ({ ...c, micId }))} />
+          <DevicePicker
+            kind="camera"
+            devices={devices.cameras}
+            value={choice.cameraId}
+            onChange={(cameraId) => setChoice((c) => ({ ...c, cameraId }))}
+          />
+          <DevicePicker
+            kind="microphone"
+            devices={devices.microphones}
+            value={choice.micId}
+            onChange={(micId) => setChoice((c) => ({ ...c, micId }))}
+          />
           <MicLevelMeter stream={stream} label={t('device.micLevel')} />
           {problem && (
             <div role="alert" className="notice warning">

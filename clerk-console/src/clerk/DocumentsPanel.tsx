@@ -68,12 +68,21 @@ export function DocumentsPanel({ documents, token }: Props) {
         <ul className="doc-list" data-testid="documents">
           {documents.map((doc) => (
             <li key={doc.id}>
-              <span className="doc-name">{doc.name}</span> <span className="muted">({format.bytes(doc.size)})</span>
+              <span className="doc-name">{doc.name}</span>{' '}
+              <span className="muted">({format.bytes(doc.size)})</span>
               <span className="doc-actions">
-                <button type="button" onClick={() => void act(doc, 'view')} aria-label={`${t('call.view')}: ${doc.name}`}>
+                <button
+                  type="button"
+                  onClick={() => void act(doc, 'view')}
+                  aria-label={`${t('call.view')}: ${doc.name}`}
+                >
                   {t('call.view')}
                 </button>
-                <button type="button" onClick={() => void act(doc, 'download')} aria-label={`${t('call.download')}: ${doc.name}`}>
+                <button
+                  type="button"
+                  onClick={() => void act(doc, 'download')}
+                  aria-label={`${t('call.download')}: ${doc.name}`}
+                >
                   {t('call.download')}
                 </button>
               </span>
@@ -81,7 +90,11 @@ export function DocumentsPanel({ documents, token }: Props) {
           ))}
         </ul>
       )}
-      {error && <p role="alert" className="form-error">{error}</p>}
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
       {viewing && <DocumentViewer doc={viewing.doc} url={viewing.url} onClose={() => setViewing(null)} />}
     </section>
   );
@@ -94,7 +107,13 @@ function DocumentViewer({ doc, url, onClose }: { doc: SharedDocument; url: strin
     ref.current?.showModal();
   }, []);
   return (
-    <dialog ref={ref} className="dialog viewer" aria-labelledby="viewer-heading" onClose={onClose} data-testid="document-viewer">
+    <dialog
+      ref={ref}
+      className="dialog viewer"
+      aria-labelledby="viewer-heading"
+      onClose={onClose}
+      data-testid="document-viewer"
+    >
       <h2 id="viewer-heading">{doc.name}</h2>
       {doc.mimeType === 'application/pdf' ? (
         <iframe src={url} title={doc.name} className="viewer-frame" />

@@ -53,7 +53,8 @@ export function OfferCard({ offer, onAccept, onDecline }: Props) {
       if (event.key !== 'Enter' || event.defaultPrevented) return;
       const target = event.target as HTMLElement | null;
       // Enter on another button or in a text field keeps its own meaning.
-      if (target && target !== acceptRef.current && target.closest('button, textarea, input, select, a')) return;
+      if (target && target !== acceptRef.current && target.closest('button, textarea, input, select, a'))
+        return;
       event.preventDefault();
       void runRef.current(onAccept);
     };
@@ -67,7 +68,13 @@ export function OfferCard({ offer, onAccept, onDecline }: Props) {
   const total = Math.max(1, (offer.deadline - offer.enqueuedAt) / 1000);
 
   return (
-    <section className="offer-card" role="alertdialog" aria-labelledby="offer-heading" aria-describedby="offer-details" data-testid="offer-card">
+    <section
+      className="offer-card"
+      role="alertdialog"
+      aria-labelledby="offer-heading"
+      aria-describedby="offer-details"
+      data-testid="offer-card"
+    >
       <h2 id="offer-heading">
         {t('offer.heading')}: <span data-testid="offer-citizen">{offer.citizenFirstName}</span>
       </h2>
@@ -104,14 +111,24 @@ export function OfferCard({ offer, onAccept, onDecline }: Props) {
         </span>
       </div>
       <div className="actions">
-        <button ref={acceptRef} type="button" className="primary big" disabled={busy} onClick={() => void run(onAccept)}>
+        <button
+          ref={acceptRef}
+          type="button"
+          className="primary big"
+          disabled={busy}
+          onClick={() => void run(onAccept)}
+        >
           {t('offer.accept')}
         </button>
         <button type="button" className="danger" disabled={busy} onClick={() => void run(onDecline)}>
           {t('offer.decline')}
         </button>
       </div>
-      {error && <p role="alert" className="form-error">{error}</p>}
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

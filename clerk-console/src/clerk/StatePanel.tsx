@@ -8,14 +8,19 @@ const CHOICES: readonly Choice[] = ['available', 'break', 'meeting', 'admin', 'o
 
 function choiceOf(clerk: ClerkView): Choice | null {
   if (clerk.state === 'available' || clerk.state === 'offline') return clerk.state;
-  if (clerk.state === 'away' && (clerk.awayReason === 'break' || clerk.awayReason === 'meeting' || clerk.awayReason === 'admin')) {
+  if (
+    clerk.state === 'away' &&
+    (clerk.awayReason === 'break' || clerk.awayReason === 'meeting' || clerk.awayReason === 'admin')
+  ) {
     return clerk.awayReason;
   }
   return null;
 }
 
 function toSettable(choice: Choice): SettableClerkState {
-  return choice === 'available' || choice === 'offline' ? { state: choice } : { state: 'away', reason: choice };
+  return choice === 'available' || choice === 'offline'
+    ? { state: choice }
+    : { state: 'away', reason: choice };
 }
 
 interface Props {
@@ -46,24 +51,37 @@ export function StatePanel({ clerk, locked, onSet }: Props) {
     }
   };
 
-  const label = (c: Choice) => (c === 'available' || c === 'offline' ? t(`state.${c}`) : `${t('state.away')}: ${t(`awayReason.${c}`)}`);
+  const label = (c: Choice) =>
+    c === 'available' || c === 'offline' ? t(`state.${c}`) : `${t('state.away')}: ${t(`awayReason.${c}`)}`;
 
   return (
     <section className="panel state-panel" aria-labelledby="state-heading">
       <h2 id="state-heading">{t('clerk.stateHeading')}</h2>
       <p className="state-now">
-        <span className={`state-badge state-${clerk.state}`} data-testid="clerk-state" data-state={clerk.state}>
+        <span
+          className={`state-badge state-${clerk.state}`}
+          data-testid="clerk-state"
+          data-state={clerk.state}
+        >
           {t(`state.${clerk.state}`)}
           {clerk.awayReason ? ` – ${t(`awayReason.${clerk.awayReason}`)}` : ''}
         </span>{' '}
-        <span className="muted">{t('clerk.timeInState', { time: clock((now - clerk.stateSince) / 1000) })}</span>
+        <span className="muted">
+          {t('clerk.timeInState', { time: clock((now - clerk.stateSince) / 1000) })}
+        </span>
       </p>
       <form className="state-form" onSubmit={(e) => void submit(e)}>
         <fieldset disabled={locked}>
           <legend>{t('clerk.stateLabel')}</legend>
           {CHOICES.map((c) => (
             <label key={c} className="radio">
-              <input type="radio" name="clerk-state" value={c} checked={choice === c} onChange={() => setChoice(c)} />
+              <input
+                type="radio"
+                name="clerk-state"
+                value={c}
+                checked={choice === c}
+                onChange={() => setChoice(c)}
+              />
               {label(c)}
             </label>
           ))}
@@ -72,7 +90,11 @@ export function StatePanel({ clerk, locked, onSet }: Props) {
           </button>
         </fieldset>
       </form>
-      {error && <p role="alert" className="form-error">{error}</p>}
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

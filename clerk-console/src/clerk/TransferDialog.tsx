@@ -59,17 +59,33 @@ export function TransferDialog({ token, currentQueue, onTransfer, onClose }: Pro
   };
 
   return (
-    <dialog ref={dialogRef} className="dialog" aria-labelledby="transfer-heading" onClose={onClose} data-testid="transfer-dialog">
+    <dialog
+      ref={dialogRef}
+      className="dialog"
+      aria-labelledby="transfer-heading"
+      onClose={onClose}
+      data-testid="transfer-dialog"
+    >
       <form onSubmit={(e) => void submit(e)}>
         <h2 id="transfer-heading">{t('transfer.heading')}</h2>
         <fieldset>
           <legend>{t('transfer.kind')}</legend>
           <label className="radio">
-            <input type="radio" name="transfer-kind" checked={kind === 'queue'} onChange={() => setKind('queue')} />
+            <input
+              type="radio"
+              name="transfer-kind"
+              checked={kind === 'queue'}
+              onChange={() => setKind('queue')}
+            />
             {t('transfer.toQueue')}
           </label>
           <label className="radio">
-            <input type="radio" name="transfer-kind" checked={kind === 'clerk'} onChange={() => setKind('clerk')} />
+            <input
+              type="radio"
+              name="transfer-kind"
+              checked={kind === 'clerk'}
+              onChange={() => setKind('clerk')}
+            />
             {t('transfer.toClerk')}
           </label>
         </fieldset>
@@ -87,12 +103,28 @@ export function TransferDialog({ token, currentQueue, onTransfer, onClose }: Pro
         ) : (
           <>
             <label htmlFor="transfer-clerk">{t('transfer.clerk')}</label>
-            <input id="transfer-clerk" value={clerk} onChange={(e) => setClerk(e.target.value)} required autoComplete="off" />
+            <input
+              id="transfer-clerk"
+              value={clerk}
+              onChange={(e) => setClerk(e.target.value)}
+              required
+              autoComplete="off"
+            />
           </>
         )}
         <label htmlFor="transfer-note">{t('transfer.note')}</label>
-        <textarea id="transfer-note" rows={3} maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
-        {error && <p role="alert" className="form-error">{error}</p>}
+        <textarea
+          id="transfer-note"
+          rows={3}
+          maxLength={1000}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
+        {error && (
+          <p role="alert" className="form-error">
+            {error}
+          </p>
+        )}
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
             {t('transfer.submit')}

@@ -50,7 +50,11 @@ export function WrapUp({ ended, until, initialNotes, onDone }: Props) {
       )}
       <form onSubmit={(e) => void submit('available', e)}>
         <label htmlFor="wrapup-outcome">{t('wrapup.outcome')}</label>
-        <select id="wrapup-outcome" value={outcome} onChange={(e) => setOutcome(e.target.value as OfferOutcome | '')}>
+        <select
+          id="wrapup-outcome"
+          value={outcome}
+          onChange={(e) => setOutcome(e.target.value as OfferOutcome | '')}
+        >
           <option value="">—</option>
           {OfferOutcome.options.map((o) => (
             <option key={o} value={o}>
@@ -59,7 +63,13 @@ export function WrapUp({ ended, until, initialNotes, onDone }: Props) {
           ))}
         </select>
         <label htmlFor="wrapup-notes">{t('wrapup.notes')}</label>
-        <textarea id="wrapup-notes" rows={5} maxLength={5000} value={notes} onChange={(e) => setNotes(e.target.value)} />
+        <textarea
+          id="wrapup-notes"
+          rows={5}
+          maxLength={5000}
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+        />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
             {t('wrapup.ready')}
@@ -69,7 +79,11 @@ export function WrapUp({ ended, until, initialNotes, onDone }: Props) {
           </button>
         </div>
       </form>
-      {error && <p role="alert" className="form-error">{error}</p>}
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

@@ -144,7 +144,13 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
     setOffer(null);
     setWithdrawn(null);
     setEnded(null);
-    setCall({ summary: result.call, media: result.media, caseTypeName: offer.caseTypeName, chat: [], documents: [] });
+    setCall({
+      summary: result.call,
+      media: result.media,
+      caseTypeName: offer.caseTypeName,
+      chat: [],
+      documents: [],
+    });
   }, [need, offer]);
 
   const decline = useCallback(async () => {
@@ -159,7 +165,9 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
       if (!callId) return;
       const { message } = await request(need(), 'chat:send', { callId, text });
       setCall((current) =>
-        current && !current.chat.some((m) => m.id === message.id) ? { ...current, chat: [...current.chat, message] } : current,
+        current && !current.chat.some((m) => m.id === message.id)
+          ? { ...current, chat: [...current.chat, message] }
+          : current,
       );
     },
     [need, callId],
@@ -175,7 +183,9 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
   const openCase = useCallback(async () => {
     if (!callId) return;
     const { caseReference } = await request(need(), 'case:open', { callId });
-    setCall((current) => (current ? { ...current, summary: { ...current.summary, caseReference } } : current));
+    setCall((current) =>
+      current ? { ...current, summary: { ...current.summary, caseReference } } : current,
+    );
   }, [need, callId]);
 
   const transfer = useCallback(
@@ -202,5 +212,20 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
     [need],
   );
 
-  return { clerk, offer, withdrawn, call, ended, setState, accept, decline, sendChat, saveNote, openCase, transfer, endCall, finishWrapUp };
+  return {
+    clerk,
+    offer,
+    withdrawn,
+    call,
+    ended,
+    setState,
+    accept,
+    decline,
+    sendChat,
+    saveNote,
+    openCase,
+    transfer,
+    endCall,
+    finishWrapUp,
+  };
 }

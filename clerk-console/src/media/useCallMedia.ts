@@ -38,7 +38,14 @@ export interface CallMediaOptions {
 function participantsOf(peers: readonly RemotePeer[], tracks: readonly RemoteTrack[]): RemoteParticipant[] {
   const byPeer = new Map<string, RemoteParticipant>();
   for (const peer of peers) {
-    byPeer.set(peer.peerId, { peerId: peer.peerId, name: peer.name, role: peer.role, video: null, audio: null, screen: null });
+    byPeer.set(peer.peerId, {
+      peerId: peer.peerId,
+      name: peer.name,
+      role: peer.role,
+      video: null,
+      audio: null,
+      screen: null,
+    });
   }
   for (const track of tracks) {
     const entry = byPeer.get(track.peerId);
@@ -153,10 +160,24 @@ export function useCallMedia(access: MediaAccess | null, options: CallMediaOptio
     const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
     const track = stream.getVideoTracks()[0];
     if (!track) return;
-    track.addEventListener('ended', () => setScreen((current) => (current === track ? null : current)), { once: true });
+    track.addEventListener('ended', () => setScreen((current) => (current === track ? null : current)), {
+      once: true,
+    });
     setScreen(track);
     await session.startScreenShare(track);
   }, []);
 
-  return { status, remote, micOn, cameraOn, sharing: screen !== null, screen, figures, setMic, setCamera, startShare, stopShare };
+  return {
+    status,
+    remote,
+    micOn,
+    cameraOn,
+    sharing: screen !== null,
+    screen,
+    figures,
+    setMic,
+    setCamera,
+    startShare,
+    stopShare,
+  };
 }

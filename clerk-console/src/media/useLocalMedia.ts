@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'react';
-import { classifyMediaError, openLocalMedia, stopStream, type DeviceChoice, type MediaProblem } from '@ablak/ui';
+import {
+  classifyMediaError,
+  openLocalMedia,
+  stopStream,
+  type DeviceChoice,
+  type MediaProblem,
+} from '@ablak/ui';
 
 export interface LocalMedia {
   stream: MediaStream | null;

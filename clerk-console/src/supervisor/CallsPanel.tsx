@@ -39,7 +39,11 @@ export function CallsPanel({ calls, queueDefs, now, onMonitor }: CallsProps) {
                   {call.caseReference ? ` · ${call.caseReference}` : ''}
                 </span>
               </span>
-              <button type="button" onClick={() => onMonitor(call.callId)} aria-label={`${t('supervisor.clerks.monitor')}: ${call.clerkName} – ${call.citizenName}`}>
+              <button
+                type="button"
+                onClick={() => onMonitor(call.callId)}
+                aria-label={`${t('supervisor.clerks.monitor')}: ${call.clerkName} – ${call.citizenName}`}
+              >
                 {t('supervisor.clerks.monitor')}
               </button>
             </li>
@@ -51,7 +55,13 @@ export function CallsPanel({ calls, queueDefs, now, onMonitor }: CallsProps) {
 }
 
 /** Average rating per queue today, with how many calls it rests on. */
-export function SatisfactionPanel({ queues, queueDefs }: { queues: readonly QueueStats[]; queueDefs: readonly QueueDef[] }) {
+export function SatisfactionPanel({
+  queues,
+  queueDefs,
+}: {
+  queues: readonly QueueStats[];
+  queueDefs: readonly QueueDef[];
+}) {
   const { t } = useTranslation('console');
   const format = useFormat();
   const queueName = useQueueName(queueDefs);
@@ -79,7 +89,9 @@ export function SatisfactionPanel({ queues, queueDefs }: { queues: readonly Queu
                       {'★'.repeat(Math.round(q.averageRatingToday))}
                       {'☆'.repeat(5 - Math.round(q.averageRatingToday))}
                     </span>{' '}
-                    {t('supervisor.satisfaction.outOf', { value: format.number(q.averageRatingToday, { maximumFractionDigits: 1 }) })}
+                    {t('supervisor.satisfaction.outOf', {
+                      value: format.number(q.averageRatingToday, { maximumFractionDigits: 1 }),
+                    })}
                   </>
                 )}
               </td>

@@ -41,20 +41,26 @@ export function ClerksTable({ clerks, calls, offices, now, onForce, onMonitor }:
             </thead>
             <tbody>
               {sorted.map((clerk) => {
-                const call = clerk.currentCall ? calls.find((c) => c.callId === clerk.currentCall) : undefined;
+                const call = clerk.currentCall
+                  ? calls.find((c) => c.callId === clerk.currentCall)
+                  : undefined;
                 return (
                   <tr key={clerk.id} data-testid="clerk-row" data-clerk={clerk.id} data-state={clerk.state}>
                     <th scope="row">{clerk.displayName}</th>
                     <td>{officeName(clerk.office)}</td>
                     <td>
                       <span className={`state-badge state-${clerk.state}`}>{t(`state.${clerk.state}`)}</span>
-                      {clerk.awayReason && <span className="muted"> – {t(`awayReason.${clerk.awayReason}`)}</span>}
+                      {clerk.awayReason && (
+                        <span className="muted"> – {t(`awayReason.${clerk.awayReason}`)}</span>
+                      )}
                     </td>
                     <td>{clock((now - clerk.stateSince) / 1000)}</td>
                     <td>
                       {clerk.currentCall ? (
                         <button type="button" className="link" onClick={() => onMonitor(clerk.currentCall!)}>
-                          {call ? `${call.citizenName} · ${t('supervisor.clerks.monitor')}` : t('supervisor.clerks.monitor')}
+                          {call
+                            ? `${call.citizenName} · ${t('supervisor.clerks.monitor')}`
+                            : t('supervisor.clerks.monitor')}
                         </button>
                       ) : (
                         t('supervisor.clerks.none')
@@ -101,7 +107,11 @@ function ForceStateForm({ clerk, onForce }: { clerk: ClerkView; onForce: Props['
         <option value="away">{t('state.away')}</option>
         <option value="offline">{t('state.offline')}</option>
       </select>
-      <button type="submit" disabled={busy} aria-label={`${t('supervisor.clerks.apply')}: ${clerk.displayName}`}>
+      <button
+        type="submit"
+        disabled={busy}
+        aria-label={`${t('supervisor.clerks.apply')}: ${clerk.displayName}`}
+      >
         {t('supervisor.clerks.apply')}
       </button>
       {error && (

@@ -43,7 +43,11 @@ export function MonitorView({ callId, call, onMonitor, onClose }: Props) {
         {t('supervisor.monitor.heading', { clerk: call?.clerkName ?? '', citizen: call?.citizenName ?? '' })}
       </h2>
       <p className="notice">{t('supervisor.monitor.hiddenNotice')}</p>
-      {error && <p role="alert" className="form-error">{t('supervisor.monitor.failed', { message: error })}</p>}
+      {error && (
+        <p role="alert" className="form-error">
+          {t('supervisor.monitor.failed', { message: error })}
+        </p>
+      )}
       <div className="monitor-videos">
         {media.remote.map((peer) => (
           <VideoTile

@@ -19,17 +19,29 @@ export function QueueTile({ stats, def }: Props) {
   const short = Math.max(0, stats.clerksNeeded - stats.clerksAvailable - (stats.clerksByState.busy ?? 0));
 
   const level = (value: number | null) => {
-    if (value === null) return <span className="muted">{t('supervisor.tile.noData')}</span>;
+    if (value === null)
+      return (
+        <span className="muted">
+          <span aria-hidden="true">{t('units.none')}</span>
+          <span className="visually-hidden">{t('supervisor.tile.noData')}</span>
+        </span>
+      );
     const ok = value >= stats.targetServiceLevel;
     return (
       <span className={ok ? 'good' : 'bad'}>
-        {percent(value)} <span className="tag">{ok ? t('supervisor.tile.onTarget') : t('supervisor.tile.belowTarget')}</span>
+        {percent(value)}{' '}
+        <span className="tag">{ok ? t('supervisor.tile.onTarget') : t('supervisor.tile.belowTarget')}</span>
       </span>
     );
   };
 
   return (
-    <article className={`queue-tile${stats.waiting > 0 ? ' has-waiting' : ''}`} aria-labelledby={headingId} data-testid="queue-tile" data-queue={stats.queue}>
+    <article
+      className={`queue-tile${stats.waiting > 0 ? ' has-waiting' : ''}`}
+      aria-labelledby={headingId}
+      data-testid="queue-tile"
+      data-queue={stats.queue}
+    >
       <h3 id={headingId}>{name}</h3>
       <dl>
         <div className="big-figure">
@@ -60,7 +72,10 @@ export function QueueTile({ stats, def }: Props) {
         <div>
           <dt>{t('supervisor.tile.targetLabel')}</dt>
           <dd>
-            {t('supervisor.tile.target', { pct: percent(stats.targetServiceLevel), seconds: stats.targetAnswerSeconds })}
+            {t('supervisor.tile.target', {
+              pct: percent(stats.targetServiceLevel),
+              seconds: stats.targetAnswerSeconds,
+            })}
           </dd>
         </div>
         <div>

@@ -26,7 +26,9 @@ export function SupervisorBoard({ socket, connected }: Props) {
   const regions = [...new Set(offices.map((o) => o.region))].sort();
   const closeMonitor = useCallback(() => setMonitoring(null), []);
 
-  const totals = snapshot?.queues.reduce((acc, q) => ({ waiting: acc.waiting + q.waiting }), { waiting: 0 }) ?? { waiting: 0 };
+  const totals = snapshot?.queues.reduce((acc, q) => ({ waiting: acc.waiting + q.waiting }), {
+    waiting: 0,
+  }) ?? { waiting: 0 };
   // Busy queues first: waiting citizens, then staffed clerks; the rest by name.
   const sortedQueues = [...(snapshot?.queues ?? [])].sort(
     (a, b) => b.waiting - a.waiting || b.clerksStaffed - a.clerksStaffed || a.queue.localeCompare(b.queue),
@@ -36,7 +38,12 @@ export function SupervisorBoard({ socket, connected }: Props) {
   return (
     <div className="board">
       <div className="board-bar">
-        <form className="filter" role="search" aria-label={t('supervisor.filter')} onSubmit={(e) => e.preventDefault()}>
+        <form
+          className="filter"
+          role="search"
+          aria-label={t('supervisor.filter')}
+          onSubmit={(e) => e.preventDefault()}
+        >
           <label htmlFor="filter-region">{t('supervisor.region')}</label>
           <select
             id="filter-region"
@@ -56,7 +63,9 @@ export function SupervisorBoard({ socket, connected }: Props) {
             value={filter.office ?? ''}
             onChange={(e) => {
               const office = offices.find((o) => o.id === e.target.value);
-              setFilter(office ? { office: office.id as OfficeId, region: filter.region } : { region: filter.region });
+              setFilter(
+                office ? { office: office.id as OfficeId, region: filter.region } : { region: filter.region },
+              );
             }}
           >
             <option value="">{t('supervisor.allOffices')}</option>
@@ -69,7 +78,12 @@ export function SupervisorBoard({ socket, connected }: Props) {
               ))}
           </select>
         </form>
-        <p className="board-totals" aria-live="polite" data-testid="board-totals" data-waiting={totals.waiting}>
+        <p
+          className="board-totals"
+          aria-live="polite"
+          data-testid="board-totals"
+          data-waiting={totals.waiting}
+        >
           {t('supervisor.totals', { waiting: totals.waiting, available })}
         </p>
         {snapshot && <p className="muted">{t('supervisor.updatedAt', { time: format.time(snapshot.at) })}</p>}
@@ -85,26 +99,33 @@ export function SupervisorBoard({ socket, connected }: Props) {
       )}
 
       <div className="board-main">
-        <section aria-labelledby="queues-heading" className="queues">
-          <h2 id="queues-heading" className="visually-hidden">
-            {t('supervisor.boardTab')}
-          </h2>
-          {snapshot && snapshot.queues.length === 0 && <p>{t('supervisor.noQueues')}</p>}
-          <div className="tile-grid">
-            {sortedQueues.map((q) => (
-              <QueueTile key={q.queue} stats={q} def={queueDefs.find((d) => d.id === q.queue)} />
-            ))}
-          </div>
-        </section>
-        <div className="board-side">
-          <WaitingChart history={snapshot?.history ?? []} now={snapshot?.at ?? now} />
-          <CallsPanel calls={snapshot?.calls ?? []} queueDefs={queueDefs} now={now} onMonitor={setMonitoring} />
+        <div className="board-left">
+          <section aria-labelledby="queues-heading" className="queues">
+            <h2 id="queues-heading" className="visually-hidden">
+              {t('supervisor.boardTab')}
+            </h2>
+            {snapshot && snapshot.queues.length === 0 && <p>{t('supervisor.noQueues')}</p>}
+            <div className="tile-grid">
+              {sortedQueues.map((q) => (
+                <QueueTile key={q.queue} stats={q} def={queueDefs.find((d) => d.id === q.queue)} />
+              ))}
+            </div>
+          </section>
           <ClerksTable
             clerks={snapshot?.clerks ?? []}
             calls={snapshot?.calls ?? []}
             offices={offices}
             now={now}
             onForce={board.forceState}
+            onMonitor={setMonitoring}
+          />
+        </div>
+        <div className="board-side">
+          <WaitingChart history={snapshot?.history ?? []} now={snapshot?.at ?? now} />
+          <CallsPanel
+            calls={snapshot?.calls ?? []}
+            queueDefs={queueDefs}
+            now={now}
             onMonitor={setMonitoring}
           />
           <SatisfactionPanel queues={snapshot?.queues ?? []} queueDefs={queueDefs} />

@@ -47,7 +47,14 @@ export function WaitingChart({ history, now }: Props) {
         <span className="swatch waiting" aria-hidden="true" /> {t('supervisor.chart.waiting')}
         <span className="swatch available" aria-hidden="true" /> {t('supervisor.chart.available')}
       </p>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary} className="chart-svg" data-testid="waiting-chart" data-points={points.length}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-label={summary}
+        className="chart-svg"
+        data-testid="waiting-chart"
+        data-points={points.length}
+      >
         {ticks.map((v) => (
           <g key={`y${v}`}>
             <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(v)} y2={y(v)} className="grid" />
@@ -57,7 +64,13 @@ export function WaitingChart({ history, now }: Props) {
           </g>
         ))}
         {minuteTicks.map((m) => (
-          <text key={`x${m}`} x={x(now - m * 60_000)} y={HEIGHT - 8} textAnchor={m === 60 ? 'start' : m === 0 ? 'end' : 'middle'} className="axis">
+          <text
+            key={`x${m}`}
+            x={x(now - m * 60_000)}
+            y={HEIGHT - 8}
+            textAnchor={m === 60 ? 'start' : m === 0 ? 'end' : 'middle'}
+            className="axis"
+          >
             {m === 0 ? t('supervisor.chart.now') : t('supervisor.chart.minutesAgo', { count: m })}
           </text>
         ))}

@@ -1,5 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { BoardFilter, BoardSnapshot, ClerkId, MediaAccess, Office, QueueDef, CallId } from '@ablak/protocol';
+import type {
+  BoardFilter,
+  BoardSnapshot,
+  ClerkId,
+  MediaAccess,
+  Office,
+  QueueDef,
+  CallId,
+} from '@ablak/protocol';
 import { request, useSocketEvent, type SupervisorSocket } from '@ablak/ui';
 
 export interface Board {
@@ -45,7 +53,11 @@ export function useBoard(socket: SupervisorSocket | null, connected: boolean): B
   const forceState = useCallback(
     async (clerkId: ClerkId, state: 'available' | 'away' | 'offline') => {
       if (!socket) throw new Error('not connected');
-      await request(socket, 'clerk:force-state', { clerkId, state, ...(state === 'away' ? { reason: 'supervisor' as const } : {}) });
+      await request(socket, 'clerk:force-state', {
+        clerkId,
+        state,
+        ...(state === 'away' ? { reason: 'supervisor' as const } : {}),
+      });
     },
     [socket],
   );

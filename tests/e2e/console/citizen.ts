@@ -51,14 +51,23 @@ export class TestCitizen {
     const res = await fetch(`${url}/api/tickets`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ displayName, caseType: caseType as CaseTypeCode, language: 'hu', accessibility: [] }),
+      body: JSON.stringify({
+        displayName,
+        caseType: caseType as CaseTypeCode,
+        language: 'hu',
+        accessibility: [],
+      }),
     });
     if (!res.ok) throw new Error(`ticket refused: ${res.status} ${await res.text()}`);
     const ticket = CreateTicketResponse.parse(await res.json());
     const socket: CitizenSocket = io(`${url}/citizen`, {
       transports: ['websocket'],
       forceNew: true,
-      auth: { token: ticket.citizenToken, protocolVersion: PROTOCOL_VERSION, resumeSecret: ticket.resumeSecret },
+      auth: {
+        token: ticket.citizenToken,
+        protocolVersion: PROTOCOL_VERSION,
+        resumeSecret: ticket.resumeSecret,
+      },
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
@@ -69,22 +78,55 @@ export class TestCitizen {
     return citizen;
   }
 
-  async request<K extends keyof CitizenRequests & string>(event: K, payload: RequestOf<CitizenRequests, K>): Promise<ResultOf<CitizenRequests, K>> {
-    const untyped = this.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> } };
-    const answer = (await untyped.timeout(10_000).emitWithAck(event, payload)) as { ok: boolean; error?: { code: string } };
+  async request<K extends keyof CitizenRequests & string>(
+    event: K,
+    payload: RequestOf<CitizenRequests, K>,
+  ): Promise<ResultOf<CitizenRequests, K>> {
+    const untyped = this.socket as unknown as {
+      timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> };
+    };
+    const answer = (await untyped.timeout(10_000).emitWithAck(event, payload)) as {
+      ok: boolean;
+      error?: { code: string };
+    };
     if (!answer.ok) throw new Error(`${event} failed: ${answer.error?.code}`);
     return answer as unknown as ResultOf<CitizenRequests, K>;
   }
 
   /** The next push of `event` that matches (including ones already received). */
-  async next<K extends keyof CitizenPushes & string>(event: K, match: (p: Push<K>) => boolean = () => true, timeoutMs = 30_000): Promise<Push<K>> {
+  async next<K extends keyof CitizenPushes & string>(
+    event: K,
+    match: (p: Push<K>) => boolean = () => true,
+    timeoutMs = 30_000,
+  ): Promise<Push<K>> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const hit = this.pushes.find((p) => p.event === event && match(p.payload as Push<K>));
       if (hit) return hit.payload as Push<K>;
-      if (Date.now() > until) throw new Error(`citizen got no ${event} in ${timeoutMs} ms (got ${this.pushes.map((p) => p.event).join(', ')})`);
+      if (Date.now() > until)
+        throw new Error(
+          `citizen got no ${event} in ${timeoutMs} ms (got ${this.pushes.map((p) => p.event).join(', ')})`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** Uploads a document into the call, as the citizen app does (multipart `file`, citizen bearer token). */
+  async shareDocument(
+    url: string,
+    callId: string,
+    name: string,
+    bytes: Uint8Array,
+    type: string,
+  ): Promise<void> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
+    const res = await fetch(`${url}/api/calls/${encodeURIComponent(callId)}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.ticket.citizenToken}` },
+      body: form,
+    });
+    if (!res.ok) throw new Error(`document upload refused: ${res.status} ${await res.text()}`);
   }
 
   /** Opens the citizen's camera and mic in the room `access` names and publishes them. */
@@ -102,20 +144,27 @@ export class TestCitizen {
 
   /** Remote peers the citizen's media session sees (a hidden monitor is not one of them). */
   async mediaPeers(): Promise<string[]> {
-    return this.mediaPage ? this.mediaPage.evaluate(() => (window as unknown as { ablakTest: MediaPageApi }).ablakTest.peers()) : [];
+    return this.mediaPage
+      ? this.mediaPage.evaluate(() => (window as unknown as { ablakTest: MediaPageApi }).ablakTest.peers())
+      : [];
   }
 
   /** Video frames the citizen decoded from each remote peer. */
   async decodedVideoFrames(): Promise<Record<string, number>> {
     if (!this.mediaPage) return {};
-    const remote = await this.mediaPage.evaluate(() => (window as unknown as { ablakTest: MediaPageApi }).ablakTest.remote());
+    const remote = await this.mediaPage.evaluate(() =>
+      (window as unknown as { ablakTest: MediaPageApi }).ablakTest.remote(),
+    );
     const out: Record<string, number> = {};
-    for (const r of remote) if (r.kind === 'video') out[r.peerId] = Math.max(out[r.peerId] ?? 0, r.framesDecoded);
+    for (const r of remote)
+      if (r.kind === 'video') out[r.peerId] = Math.max(out[r.peerId] ?? 0, r.framesDecoded);
     return out;
   }
 
   async close(): Promise<void> {
-    await this.mediaPage?.evaluate(() => (window as unknown as { ablakTest: MediaPageApi }).ablakTest.close()).catch(() => undefined);
+    await this.mediaPage
+      ?.evaluate(() => (window as unknown as { ablakTest: MediaPageApi }).ablakTest.close())
+      .catch(() => undefined);
     await this.mediaPage?.close().catch(() => undefined);
     this.socket.disconnect();
   }

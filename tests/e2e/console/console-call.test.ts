@@ -9,7 +9,14 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
 import type { RunningSignaling } from '@ablak/signaling';
 import { TestCitizen, closeMediaPageServer } from './citizen';
-import { boardClerkState, boardWaiting, checkScreen, clerkState, openConsole, setClerkState } from './console-page';
+import {
+  boardClerkState,
+  boardWaiting,
+  checkScreen,
+  clerkState,
+  openConsole,
+  setClerkState,
+} from './console-page';
 import { waitForDecodedVideo } from './page-tools';
 import { startConsoleServer } from './server';
 
@@ -18,6 +25,10 @@ const OFFER_TIMEOUT_SECONDS = 15;
 // clerk1 holds szemelyi at level 1 and allampolgarsag; clerk2 holds szemelyi at level 2 only.
 const CASE_TYPE = 'szemelyi.adult.first';
 const TRANSFER_QUEUE = 'allampolgarsag';
+const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 describe('clerk console and supervisor board', () => {
   let server: RunningSignaling;
@@ -51,12 +62,16 @@ describe('clerk console and supervisor board', () => {
     await login.getByLabel('Felhasználónév').fill('clerk1');
     await login.getByLabel('Jelszó').fill('wrong-password');
     await login.getByRole('button', { name: 'Belépés' }).click();
-    await expect.poll(() => login.getByRole('alert').textContent()).toContain('Hibás felhasználónév vagy jelszó');
+    await expect
+      .poll(() => login.getByRole('alert').textContent())
+      .toContain('Hibás felhasználónév vagy jelszó');
     await login.close();
 
     supervisor = await openConsole(browser, server.url, 'supervisor');
     await expect.poll(() => supervisor.locator('h1').textContent()).toBe('Csoportvezetői tábla');
-    await expect.poll(() => supervisor.getByTestId('queue-tile').count(), { timeout: 15_000 }).toBeGreaterThan(10);
+    await expect
+      .poll(() => supervisor.getByTestId('queue-tile').count(), { timeout: 15_000 })
+      .toBeGreaterThan(10);
 
     clerk1 = await openConsole(browser, server.url, 'clerk1');
     await expect.poll(() => clerk1.locator('h1').textContent()).toBe('Ügyintézői pult');
@@ -113,7 +128,11 @@ describe('clerk console and supervisor board', () => {
     await citizen.startMedia(browser, matched.media);
 
     await waitForDecodedVideo(clerk2, '[data-testid="remote-video"]', 30_000);
-    await expect.poll(async () => Object.values(await citizen.decodedVideoFrames()).some((f) => f > 10), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => Object.values(await citizen.decodedVideoFrames()).some((f) => f > 10), {
+        timeout: 30_000,
+      })
+      .toBe(true);
     await expect.poll(() => boardWaiting(supervisor), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => boardClerkState(supervisor, 'clerk2')).toBe('busy');
 
@@ -123,9 +142,9 @@ describe('clerk console and supervisor board', () => {
     const received = await citizen.next('chat:received', (m) => m.from === 'clerk');
     expect(received.text).toBe('Jó napot, miben segíthetek?');
     await citizen.request('chat:send', { text: 'Új személyit szeretnék.' });
-    await expect.poll(() => clerk2.getByTestId('chat-message').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining('Új személyit szeretnék.')]),
-    );
+    await expect
+      .poll(() => clerk2.getByTestId('chat-message').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining('Új személyit szeretnék.')]));
 
     await clerk2.getByRole('button', { name: 'Ügy megnyitása' }).click();
     await clerk2.getByTestId('case-reference').waitFor();
@@ -133,6 +152,25 @@ describe('clerk console and supervisor board', () => {
     expect(caseReference).toMatch(/^ABL-\d{4}-\d{6,}$/);
     expect((await citizen.next('case:opened')).caseReference).toBe(caseReference);
     await checkScreen(clerk2, 'clerk-call');
+
+    // A document the citizen shares shows up in the call; the clerk views and downloads it.
+    await citizen.shareDocument(server.url, matched.callId, 'lakcimkartya.png', PNG_1X1, 'image/png');
+    const docs = clerk2.getByTestId('documents');
+    await docs.getByText('lakcimkartya.png').waitFor({ timeout: 10_000 });
+    await docs.getByRole('button', { name: 'Megtekintés: lakcimkartya.png' }).click();
+    const viewer = clerk2.getByTestId('document-viewer');
+    await viewer.getByRole('img', { name: 'lakcimkartya.png' }).waitFor();
+    await expect
+      .poll(() => viewer.getByRole('img').evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .toBe(1);
+    await checkScreen(clerk2, 'clerk-document-viewer');
+    await viewer.getByRole('button', { name: 'Bezárás' }).click();
+    await viewer.waitFor({ state: 'detached' });
+    const [download] = await Promise.all([
+      clerk2.waitForEvent('download'),
+      docs.getByRole('button', { name: 'Letöltés: lakcimkartya.png' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('lakcimkartya.png');
   });
 
   it('lets the supervisor monitor the call silently: both videos decode there, the call still has two participants', async () => {
@@ -164,7 +202,9 @@ describe('clerk console and supervisor board', () => {
     await clerk2.getByTestId('wrapup').waitFor({ timeout: 10_000 });
 
     await clerk1.getByTestId('offer-card').waitFor({ timeout: 15_000 });
-    expect(await clerk1.getByTestId('offer-transfer-note').textContent()).toBe('Állampolgársági kérdése is van.');
+    expect(await clerk1.getByTestId('offer-transfer-note').textContent()).toBe(
+      'Állampolgársági kérdése is van.',
+    );
     await clerk1.getByRole('button', { name: 'Fogadás (Enter)' }).click();
     await clerk1.getByTestId('call-screen').waitFor({ timeout: 10_000 });
     const rematched = await citizen.next('call:matched', (m) => m.clerkName !== matched2ClerkName(citizen));
@@ -185,10 +225,42 @@ describe('clerk console and supervisor board', () => {
     await expect.poll(() => boardClerkState(supervisor, 'clerk1')).toBe('available');
     await expect.poll(() => supervisor.getByTestId('call-item').count()).toBe(0);
   });
+
+  it('is right again after a dropped connection; a declined offer goes back to the queue and the count falls when the citizen leaves', async () => {
+    await setClerkState(clerk2, 'Szünetel: Szünet', 'away');
+    let reconnects = 0;
+    const count = () => reconnects++;
+    server.io.of('/supervisor').on('connection', count);
+    server.io.of('/clerk').on('connection', count);
+    // Cut the transport under the supervisor's and clerk1's sockets (what a network drop does)…
+    for (const ns of ['/supervisor', '/clerk'] as const) {
+      for (const socket of server.io.of(ns).sockets.values()) socket.conn.close();
+    }
+    // …and change the world while they are away.
+    const second = await TestCitizen.join(server.url, CASE_TYPE, 'Bori');
+    try {
+      await expect.poll(() => reconnects, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+      await clerk1.getByTestId('offer-card').waitFor({ timeout: 15_000 });
+      expect(await clerk1.getByTestId('offer-citizen').textContent()).toBe('Bori');
+      await expect.poll(() => boardClerkState(supervisor, 'clerk1'), { timeout: 10_000 }).toBe('offered');
+
+      await clerk1.getByRole('button', { name: 'Elutasítás' }).click();
+      await clerk1.getByTestId('offer-card').waitFor({ state: 'detached' });
+      await expect.poll(() => boardWaiting(supervisor), { timeout: 10_000 }).toBe(1);
+
+      await second.request('queue:leave', {});
+      await expect.poll(() => boardWaiting(supervisor), { timeout: 10_000 }).toBe(0);
+    } finally {
+      server.io.of('/supervisor').off('connection', count);
+      server.io.of('/clerk').off('connection', count);
+      await second.close();
+    }
+  });
 });
 
 /** The clerk of the citizen's first match (the transfer brings a second `call:matched`). */
 function matched2ClerkName(citizen: TestCitizen): string {
-  const first = citizen.pushes.find((p) => p.event === 'call:matched')?.payload as { clerkName?: string } | undefined;
+  const first = citizen.pushes.find((p) => p.event === 'call:matched')?.payload as
+    { clerkName?: string } | undefined;
   return first?.clerkName ?? '';
 }

@@ -17,7 +17,10 @@ export async function signIn(page: Page, username: string): Promise<void> {
   await page.getByLabel('Felhasználónév').fill(username);
   await page.getByLabel('Jelszó').fill(PASSWORD);
   await page.getByRole('button', { name: 'Belépés' }).click();
-  await page.getByTestId('connection').and(page.locator('[data-status="connected"]')).waitFor({ timeout: 15_000 });
+  await page
+    .getByTestId('connection')
+    .and(page.locator('[data-status="connected"]'))
+    .waitFor({ timeout: 15_000 });
 }
 
 /** The clerk's state as the console shows it. */
@@ -52,7 +55,10 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
 
 /** The number of a supervisor row's clerk state. */
 export function boardClerkState(page: Page, clerkId: string): Promise<string | null> {
-  return page.locator(`[data-testid="clerk-row"][data-clerk="${clerkId}"]`).getAttribute('data-state', { timeout: 5_000 }).catch(() => null);
+  return page
+    .locator(`[data-testid="clerk-row"][data-clerk="${clerkId}"]`)
+    .getAttribute('data-state', { timeout: 5_000 })
+    .catch(() => null);
 }
 
 export async function boardWaiting(page: Page): Promise<number> {

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSfuConfig, SfuNode } from '@ablak/sfu';
-import { parseCatalogue, parseConfig, startSignaling, type EmbeddedSfu, type RunningSignaling } from '@ablak/signaling';
+import {
+  parseCatalogue,
+  parseConfig,
+  startSignaling,
+  type EmbeddedSfu,
+  type RunningSignaling,
+} from '@ablak/signaling';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CONSOLE = path.join(REPO_ROOT, 'clerk-console');
@@ -28,7 +34,11 @@ export function ensureConsoleBuilt(): void {
     statSync(path.join(CONSOLE, 'index.html')).mtimeMs,
   );
   if (existsSync(index) && statSync(index).mtimeMs > sources) return;
-  const result = spawnSync('pnpm', ['--filter', '@ablak/clerk-console', 'build'], { cwd: REPO_ROOT, stdio: 'pipe', encoding: 'utf8' });
+  const result = spawnSync('pnpm', ['--filter', '@ablak/clerk-console', 'build'], {
+    cwd: REPO_ROOT,
+    stdio: 'pipe',
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`clerk-console build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
@@ -69,14 +79,24 @@ export async function startConsoleServer(options: ServerOptions = {}): Promise<R
   const running = await startSignaling(config, {
     catalogue: parseCatalogue(raw),
     embedSfu: async (url, store, log): Promise<EmbeddedSfu> =>
-      SfuNode.create(parseSfuConfig({ ...env, MEDIA_GRANT_SECRET: config.mediaGrantSecret, SFU_PUBLIC_URL: url }), {
-        logger: log,
-        registry: { publish: (info) => store.putSfuNode(info), remove: (id) => store.removeSfuNode(id) },
-      }),
+      SfuNode.create(
+        parseSfuConfig({ ...env, MEDIA_GRANT_SECRET: config.mediaGrantSecret, SFU_PUBLIC_URL: url }),
+        {
+          logger: log,
+          registry: { publish: (info) => store.putSfuNode(info), remove: (id) => store.removeSfuNode(id) },
+        },
+      ),
   });
   const close = async () => {
     await running.close();
     rmSync(docs, { recursive: true, force: true });
   };
-  return { url: running.url, port: running.port, io: running.io, context: running.context, close, [Symbol.asyncDispose]: close };
+  return {
+    url: running.url,
+    port: running.port,
+    io: running.io,
+    context: running.context,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }
