@@ -115,7 +115,7 @@ export interface Store {
   openCase(callId: CallId, now: number): Promise<CaseReference>;
   /** Next case reference of `year` from a counter that only grows. */
   nextCaseReference(year: number): Promise<CaseReference>;
-  /** Records the citizen's 1–5 rating of an ended call once (CONFLICT on a second rating). */
+  /** Records the citizen's 1–5 rating of a call once (BAD_REQUEST outside 1–5, CONFLICT on a second rating). */
   rateCall(callId: CallId, rating: number, comment: string | null, now: number): Promise<CallRecord>;
 
   /** Writes an SFU node's heartbeat (hash SFU_REGISTRY_REDIS_KEY in Redis). */
