@@ -40,6 +40,7 @@ export function App() {
     case 'matter':
       screen = (
         <MatterScreen
+          appointmentCode={draft.appointmentCode}
           selected={draft.matter}
           onBack={() => setStep('start')}
           onChoose={(matter) => {

@@ -1,9 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
-import type { CaseType } from '@ablak/protocol';
+import { Appointment, type CaseType } from '@ablak/protocol';
 import { queueHeadlessCitizen } from './support/citizen';
 import { login } from './support/clerk';
-import { caseTypeFor, waitForScreen, walkToWaitingRoom } from './support/flow';
+import {
+  caseTypeFor,
+  unaccented,
+  waitForScreen,
+  waitForSearchSettled,
+  walkToWaitingRoom,
+} from './support/flow';
 import { checkScreen, describeViolations } from './support/page';
 import { startServer, type RunningServer } from './support/server';
 
@@ -64,6 +70,47 @@ describe('citizen waiting room survives a reload', () => {
       await page.close();
     } finally {
       ahead.close();
+    }
+  });
+
+  it('checks in from an appointment link and is served ahead of a walk-in', async () => {
+    const res = await fetch(`${server.url}/api/appointments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        caseType: caseType.code,
+        displayName: 'Időpontos Ida',
+        slotStart: new Date().toISOString(),
+      }),
+    });
+    const appointment = Appointment.parse(await res.json());
+    expect(new URL(appointment.joinUrl).searchParams.get('appointment')).toBeTruthy();
+    const walkIn = await queueHeadlessCitizen(server.url, caseType.code, 'Sétáló Sára');
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${server.url}/${new URL(appointment.joinUrl).search}`);
+      await waitForScreen(page, 'start');
+      // the link fills in the code and opens the appointment form
+      expect(await page.getByLabel('Időpontkód').inputValue()).toBe(
+        new URL(appointment.joinUrl).searchParams.get('appointment'),
+      );
+      await page.getByRole('button', { name: 'Tovább az időponttal' }).click();
+      await waitForScreen(page, 'matter');
+      await page.getByText(`Időpont: ${appointment.code}`).waitFor();
+      await page.getByLabel('Ügy keresése').fill(unaccented(caseType.name.hu));
+      await waitForSearchSettled(page);
+      await page.getByRole('button', { name: caseType.name.hu }).first().click();
+      await page.getByLabel('Név, amelyen szólíthatjuk').fill('Ida');
+      await page.getByRole('button', { name: 'Tovább' }).click();
+      await waitForScreen(page, 'devices');
+      await page.getByRole('button', { name: 'Beállok a sorba' }).click();
+      await waitForScreen(page, 'waiting');
+      await expect
+        .poll(() => page.getByTestId('queue-position').textContent(), { timeout: 15_000 })
+        .toBe('1');
+      await page.close();
+    } finally {
+      walkIn.close();
     }
   });
 });

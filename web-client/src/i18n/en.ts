@@ -37,6 +37,7 @@ export const en: typeof hu = {
     countMore: 'Showing the first {{count}} of {{total}} results. Narrow your search.',
     error: 'We could not load the list of matters. Please check your internet connection.',
     none: 'No matter matches. Try another word or pick a topic.',
+    appointment: 'Appointment: {{code}}. Choose the matter you booked the appointment for.',
     expected: 'about {{minutes}} min',
   },
   details: {
@@ -104,6 +105,10 @@ export const en: typeof hu = {
     joining: 'Joining the queue…',
   },
   errors: {
+    appointmentNOT_FOUND:
+      'We cannot find this appointment code. Check the code, or queue without an appointment.',
+    appointmentCONFLICT:
+      'This appointment cannot be used: it was already used, has lapsed, has not started yet, or is for another matter. Check the matter you chose.',
     generic: 'Something went wrong. Please try again.',
     UNAVAILABLE: 'The service cannot be reached right now. Check your internet connection and try again.',
     RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',

@@ -36,6 +36,7 @@ export const hu = {
     countMore: 'Az első {{count}} látható, összesen {{total}} találat. Pontosítson a keresésen.',
     error: 'Nem sikerült betölteni az ügyek listáját. Ellenőrizze az internetkapcsolatot.',
     none: 'Nincs ilyen ügy. Próbáljon más szót, vagy válasszon témát.',
+    appointment: 'Időpont: {{code}}. Válassza ki azt az ügyet, amelyre az időpontot foglalta.',
     expected: 'kb. {{minutes}} perc',
   },
   details: {
@@ -103,6 +104,10 @@ export const hu = {
     joining: 'Sorba állás…',
   },
   errors: {
+    appointmentNOT_FOUND:
+      'Ezt az időpontkódot nem találjuk. Ellenőrizze a kódot, vagy álljon sorba időpont nélkül.',
+    appointmentCONFLICT:
+      'Az időpont nem használható: már felhasználták, lejárt, még nem kezdődött el, vagy másik ügyre szól. Ellenőrizze a választott ügyet.',
     generic: 'Valami nem sikerült. Próbálja újra.',
     UNAVAILABLE: 'A szolgáltatás most nem érhető el. Ellenőrizze az internetkapcsolatot, és próbálja újra.',
     RATE_LIMITED: 'Túl sok próbálkozás. Várjon egy percet, és próbálja újra.',

@@ -98,7 +98,13 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
       onUpdate(finalDraft);
       onTicket(ticket, finalDraft);
     } catch (error) {
-      setJoinError(t(`errors.${errorCodeOf(error)}`, { defaultValue: t('errors.generic') }));
+      const code = errorCodeOf(error);
+      const appointmentProblem = draft.appointmentCode && (code === 'NOT_FOUND' || code === 'CONFLICT');
+      setJoinError(
+        appointmentProblem
+          ? t(`errors.appointment${code}`)
+          : t(`errors.${code}`, { defaultValue: t('errors.generic') }),
+      );
       setJoining(false);
     }
   };

@@ -7,6 +7,7 @@ import type { ChosenMatter } from '../flow/types';
 import { useScreenFocus } from '../flow/useScreenFocus';
 
 interface Props {
+  appointmentCode?: string;
   selected: ChosenMatter | undefined;
   onChoose(matter: ChosenMatter): void;
   onBack(): void;
@@ -16,7 +17,7 @@ interface Props {
 type Load = { state: 'loading' | 'error' | 'done'; list: CaseTypeList | null };
 
 /** Type-ahead search of the catalogue (accent-insensitive on the server) plus categories to browse. */
-export function MatterScreen({ selected, onChoose, onBack }: Props) {
+export function MatterScreen({ appointmentCode, selected, onChoose, onBack }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
   const heading = useScreenFocus();
@@ -71,6 +72,7 @@ export function MatterScreen({ selected, onChoose, onBack }: Props) {
       <h1 id={`${id}-h`} ref={heading} tabIndex={-1}>
         {t('matter.title')}
       </h1>
+      {appointmentCode && <p className="ab-notice">{t('matter.appointment', { code: appointmentCode })}</p>}
       <div className="ab-field" role="search">
         <label htmlFor={`${id}-q`}>{t('matter.searchLabel')}</label>
         <p className="ab-hint" id={`${id}-qh`}>
