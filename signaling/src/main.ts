@@ -26,10 +26,6 @@ async function main(): Promise<void> {
   const running = await startSignaling(config, {
     logger,
     ...(config.sfuEmbedded && { embedSfu: embeddedSfu(config) }),
-    createStore: async (catalogue, cfg) => {
-      const { createRedisStore } = await import('./store-factory');
-      return createRedisStore(catalogue, cfg);
-    },
   });
   const url = config.publicUrl ?? running.url;
   const lines = [

@@ -26,6 +26,7 @@ import { Runner } from './realtime/runner';
 import { registerSupervisorNamespace } from './realtime/supervisor';
 import { loadCatalogueFile } from './store/catalogue-file';
 import { MemoryStore } from './store/memory';
+import { createRedisStore } from './store-factory';
 import type { Store } from './store/types';
 
 /** An SFU node running in this process (embedded mode), as signaling uses it. */
@@ -85,8 +86,8 @@ export async function startSignaling(
   const fleet = config.redisUrl !== undefined;
   const store =
     deps.store ??
-    (fleet && deps.createStore
-      ? await deps.createStore(catalogue, config)
+    (fleet
+      ? await (deps.createStore ?? createRedisStore)(catalogue, config)
       : new MemoryStore(catalogue, { dropGraceSeconds: config.dropGraceSeconds }));
   const kv = deps.kv ?? (config.redisUrl ? new RedisKv(config.redisUrl) : new MemoryKv());
   const tokens = new TokenService(config);
