@@ -135,7 +135,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
 
   /** Connects to the room named by `access`; resolves once joined (transports created). */
   join(access: MediaAccess): Promise<void> {
-    if (this.socket) throw new Error('this media session has already joined; close it first');
+    if (this.socket) return Promise.reject(new Error('this media session has already joined; close it first'));
     this.access = access;
     this.setState('connecting');
     const socket: MediaSocket = io(`${access.sfuUrl.replace(/\/$/, '')}/media`, {

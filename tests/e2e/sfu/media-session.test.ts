@@ -149,3 +149,37 @@ describe('MediaSession recovery', () => {
     expect(await b.evaluate(() => window.ablakTest.state())).toBe('connected');
   });
 });
+
+describe('MediaSession publishing controls', () => {
+  it('shares a screen as a second video, pauses a muted camera for the other side, and switches camera without a new producer', async () => {
+    const browser = await launchBrowser();
+    browsers.push(browser);
+    const room = RoomId.parse('e2e-controls');
+    const clerk = await openPage(browser);
+    const citizen = await openPage(browser);
+    await clerk.evaluate((x) => window.ablakTest.start(x, { publish: true }), access(room, 'clerk-c', { role: 'clerk' }));
+    await citizen.evaluate((x) => window.ablakTest.start(x, { publish: true }), access(room, 'citizen-c'));
+    const before = await decodesFrom(citizen, ['clerk-c']);
+    const cameraBefore = before.find((t) => t.source === 'camera')!;
+
+    await clerk.evaluate(() => window.ablakTest.shareScreen());
+    await expect
+      .poll(async () => (await remote(citizen)).find((t) => t.source === 'screen')?.framesDecoded ?? 0, { timeout: 60_000, interval: 1_000 })
+      .toBeGreaterThan(0);
+
+    await clerk.evaluate(() => window.ablakTest.muteCamera());
+    await expect.poll(() => citizen.evaluate(() => window.ablakTest.pausedRemote()), { timeout: 10_000 }).toEqual(['camera']);
+    await clerk.evaluate(() => window.ablakTest.unmuteCamera());
+    await expect.poll(() => citizen.evaluate(() => window.ablakTest.pausedRemote()), { timeout: 10_000 }).toEqual([]);
+
+    await clerk.evaluate(() => window.ablakTest.switchCamera());
+    const framesAtSwitch = (await remote(citizen)).find((t) => t.source === 'camera')!.framesDecoded;
+    await expect
+      .poll(async () => (await remote(citizen)).find((t) => t.source === 'camera')?.framesDecoded ?? 0, { timeout: 30_000, interval: 1_000 })
+      .toBeGreaterThan(framesAtSwitch + 10);
+    expect((await remote(citizen)).find((t) => t.source === 'camera')?.producerId).toBe(cameraBefore.producerId);
+
+    await clerk.evaluate(() => window.ablakTest.stopScreenShare());
+    await expect.poll(async () => (await remote(citizen)).map((t) => t.source).sort(), { timeout: 10_000 }).toEqual(['camera', 'mic']);
+  });
+});

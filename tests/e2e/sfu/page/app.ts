@@ -78,6 +78,32 @@ const api = {
       }),
     );
   },
+  /** A canvas that keeps drawing, as a stand-in for a screen or a second camera. */
+  canvasTrack(): MediaStreamTrack {
+    const canvas = document.createElement('canvas');
+    canvas.width = 640;
+    canvas.height = 360;
+    const ctx = canvas.getContext('2d');
+    let n = 0;
+    setInterval(() => {
+      if (!ctx) return;
+      ctx.fillStyle = `hsl(${n++ % 360} 80% 50%)`;
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+    }, 40);
+    const track = canvas.captureStream(25).getVideoTracks()[0];
+    if (!track) throw new Error('no canvas track');
+    return track;
+  },
+  async shareScreen(): Promise<void> {
+    await session?.startScreenShare(api.canvasTrack());
+  },
+  stopScreenShare: async () => session?.stopScreenShare(),
+  muteCamera: async () => session?.mute('camera'),
+  unmuteCamera: async () => session?.unmute('camera'),
+  async switchCamera(): Promise<void> {
+    await session?.replaceTrack('camera', api.canvasTrack());
+  },
+  pausedRemote: () => session?.remoteTracks.filter((t) => t.producerPaused).map((t) => t.source) ?? [],
   peers: () => session?.peers.map((p) => p.peerId) ?? [],
   state: () => session?.state ?? 'none',
   events: () => events,
