@@ -103,5 +103,5 @@ describe('desk random walk', () => {
     }
     expect(refused).toBeGreaterThan(100);
     expect([...desk.calls.values()].filter((c) => c.endedAt !== null).length).toBeGreaterThan(5);
-  });
+  }, 120_000);
 });

@@ -89,6 +89,14 @@ export function estimateWaitSeconds(position: number, staffed: number, available
 
 /** Calendar day of `now` in Hungary (YYYY-MM-DD): "today" of every counter. */
 const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Budapest', year: 'numeric', month: '2-digit', day: '2-digit' });
+let cachedMinute = Number.NaN;
+let cachedDay = '';
 export function dayOf(now: number): string {
-  return dayFormat.format(now);
+  // Days change on a minute boundary in every time zone Hungary uses, so one answer per minute is exact.
+  const minute = Math.floor(now / 60_000);
+  if (minute !== cachedMinute) {
+    cachedMinute = minute;
+    cachedDay = dayFormat.format(now);
+  }
+  return cachedDay;
 }

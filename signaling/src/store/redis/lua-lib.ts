@@ -165,17 +165,24 @@ local function refresh_head(key)
   if h[1] then redis.call('ZADD', P .. 'active', h[2], key) else redis.call('ZREM', P .. 'active', key) end
 end
 local function put_ticket(prev, nxt, reason)
-  if prev then
-    local k = wkey(prev)
-    if redis.call('ZREM', P .. 'w:' .. k, prev.id) == 1 then refresh_head(k) end
-    redis.call('ZREM', P .. 'drops', prev.id)
+  if prev and prev.state == 'waiting' then
+    if isnull(prev.dropDeadline) then
+      local k = wkey(prev)
+      if redis.call('ZREM', P .. 'w:' .. k, prev.id) == 1 then
+        local head = redis.call('ZSCORE', P .. 'active', k)
+        if not head or prev.score <= tonumber(head) then refresh_head(k) end
+      end
+    else
+      redis.call('ZREM', P .. 'drops', prev.id)
+    end
   end
   redis.call('HSET', P .. 't', nxt.id, cjson.encode(nxt))
   if nxt.state == 'waiting' then
     if isnull(nxt.dropDeadline) then
       local k = wkey(nxt)
       redis.call('ZADD', P .. 'w:' .. k, nxt.score, nxt.id)
-      refresh_head(k)
+      local head = redis.call('ZSCORE', P .. 'active', k)
+      if not head or nxt.score <= tonumber(head) then refresh_head(k) end
     else
       redis.call('ZADD', P .. 'drops', nxt.dropDeadline, nxt.id)
     end
