@@ -8,7 +8,7 @@
  *   w:<queue|@clerk> (zset waiting tickets by sort key) · active (zset queue key → head sort key)
  *   av:<queue>:<level> (zset available clerks by strategy key) · cnt:<queue> (hash state → clerks)
  *   lvl:<queue> (hash level → staffed clerks) · offers, drops, wrap (zsets by deadline)
- *   cfg (hash queue → JSON) · day:<day>:<queue> (hash counters) · ans:, ansin:, arr:<queue> (15-min
+ *   cfg (hash queue → JSON) · day:<day>:<queue> (hash counters, 8-day TTL) · ans:, ansin:, arr:<queue> (15-min
  *   windows) · aht:<queue> (list of recent handle seconds) · calls:active (set) · callseq, ref:<year>
  * ARGV: 1 now · 2 day · 3 tier step s · 4 drop grace ms · 5 reject delay ms · 6 scan depth · 7… step args.
  */
@@ -224,22 +224,25 @@ local function put_clerk(prev, nxt)
   emit({ type = 'clerk:state-changed', clerk = view(nxt) })
 end
 
-local function day_key(q) return P .. 'day:' .. DAY .. ':' .. q end
+-- day counters live eight days: "today" is always there, old days go by themselves
+local function day_incr(q, field, n)
+  local key = P .. 'day:' .. DAY .. ':' .. q
+  redis.call('HINCRBYFLOAT', key, field, n)
+  redis.call('EXPIRE', key, 691200)
+end
 local function trim(key) redis.call('ZREMRANGEBYSCORE', key, '-inf', NOW - WINDOW) end
 local function record_answer(q, waited, call_id)
-  local d = day_key(q)
-  redis.call('HINCRBY', d, 'answered', 1)
-  redis.call('HINCRBYFLOAT', d, 'answerWaitSeconds', waited)
+  day_incr(q, 'answered', 1)
+  day_incr(q, 'answerWaitSeconds', waited)
   redis.call('ZADD', P .. 'ans:' .. q, NOW, call_id) trim(P .. 'ans:' .. q)
   if waited <= qcfg(q).targetAnswerSeconds then
-    redis.call('HINCRBY', d, 'answeredInTarget', 1)
+    day_incr(q, 'answeredInTarget', 1)
     redis.call('ZADD', P .. 'ansin:' .. q, NOW, call_id) trim(P .. 'ansin:' .. q)
   end
 end
 local function record_handle(q, seconds)
-  local d = day_key(q)
-  redis.call('HINCRBY', d, 'handled', 1)
-  redis.call('HINCRBYFLOAT', d, 'handleSeconds', seconds)
+  day_incr(q, 'handled', 1)
+  day_incr(q, 'handleSeconds', seconds)
   redis.call('RPUSH', P .. 'aht:' .. q, seconds)
   redis.call('LTRIM', P .. 'aht:' .. q, -${RECENT_HANDLES}, -1)
 end

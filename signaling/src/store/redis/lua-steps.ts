@@ -18,7 +18,7 @@ local function STEP()
   local nt = ticket_tr(t, { type = 'cancel' })
   withdraw_from_clerk(t)
   put_ticket(t, nt, 'cancelled')
-  redis.call('HINCRBY', day_key(nt.queue), 'abandoned', 1)
+  day_incr(nt.queue, 'abandoned', 1)
   return nt
 end`,
   drop: `
@@ -208,7 +208,7 @@ local function STEP()
     if t then
       local nt = ticket_tr(t, { type = 'drop_expired' })
       put_ticket(t, nt, 'expired')
-      redis.call('HINCRBY', day_key(nt.queue), 'abandoned', 1)
+      day_incr(nt.queue, 'abandoned', 1)
       res.expiredDrops[#res.expiredDrops + 1] = nt
     end
   end
@@ -281,8 +281,8 @@ local function STEP()
   call.rating = rating
   call.ratingComment = cjson.decode(ARGV[9])
   redis.call('HSET', P .. 'call', call.id, cjson.encode(call))
-  redis.call('HINCRBY', day_key(call.queue), 'ratingSum', rating)
-  redis.call('HINCRBY', day_key(call.queue), 'ratingCount', 1)
+  day_incr(call.queue, 'ratingSum', rating)
+  day_incr(call.queue, 'ratingCount', 1)
   return call
 end`,
   /** ARGV 7: ticket id. Read only: the ticket, tickets ahead of it, clerk counts, recent handle times. */
