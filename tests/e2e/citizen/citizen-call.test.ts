@@ -71,6 +71,12 @@ describe('citizen web app: the whole way to a clerk and back, against the real e
       .first()
       .waitFor();
     await check('matter');
+    // browsing by topic lists that topic's matters
+    const topic = page.getByRole('button', { name: new RegExp(`^${caseType.categoryName.hu} \\(`) });
+    await topic.click();
+    expect(await topic.getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: caseType.name.hu }).first().waitFor();
+    await check('matter-topic');
     await page.getByLabel('Ügy keresése').fill(unaccented(caseType.name.hu));
     await waitForSearchSettled(page);
     const result = page.getByRole('button', { name: caseType.name.hu }).first();

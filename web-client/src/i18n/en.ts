@@ -31,6 +31,7 @@ export const en: typeof hu = {
     categories: 'Topics',
     allCategories: 'All topics',
     results: 'Matters',
+    browseHint: 'Type a word in the search box, or choose a topic.',
     loading: 'Searching…',
     count_one: '{{count}} result',
     count_other: '{{count}} results',

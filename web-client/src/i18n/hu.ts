@@ -30,6 +30,7 @@ export const hu = {
     categories: 'Témák',
     allCategories: 'Összes téma',
     results: 'Ügyek',
+    browseHint: 'Írjon be egy szót a keresőbe, vagy válasszon témát.',
     loading: 'Keresés…',
     count_one: '{{count}} találat',
     count_other: '{{count}} találat',

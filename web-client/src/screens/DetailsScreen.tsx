@@ -62,7 +62,10 @@ export function DetailsScreen({ draft, onUpdate, onBack, onNext }: Props) {
             autoComplete="given-name"
             maxLength={60}
             value={name}
-            onChange={(e) => setName(e.target.value)}
+            onChange={(e) => {
+              setName(e.target.value);
+              if (error && DisplayName.safeParse(e.target.value).success) setError(null);
+            }}
             aria-describedby={`${id}-nh${error ? ` ${id}-ne` : ''}`}
             aria-invalid={error ? true : undefined}
             required

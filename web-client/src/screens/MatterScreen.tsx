@@ -38,7 +38,7 @@ export function MatterScreen({ appointmentCode, selected, onChoose, onBack }: Pr
             q: query.trim() || undefined,
             lang: format.language,
             category,
-            limit: query.trim() ? 40 : 100,
+            limit: query.trim() ? 40 : category ? 100 : 1,
           },
           schema: CaseTypeList,
           signal: controller.signal,
@@ -63,7 +63,9 @@ export function MatterScreen({ appointmentCode, selected, onChoose, onBack }: Pr
     };
   }, [query, category, format.language, attempt]);
 
-  const list = load.list;
+  // browsing starts from the topics: without a search or a topic there is no list of 450 matters
+  const browsing = !query.trim() && !category;
+  const list = browsing ? null : load.list;
   const activeCategory = categories.find((c) => c.id === category);
 
   return (
@@ -84,7 +86,7 @@ export function MatterScreen({ appointmentCode, selected, onChoose, onBack }: Pr
           value={query}
           autoComplete="off"
           aria-describedby={`${id}-qh`}
-          aria-controls={`${id}-results`}
+          aria-controls={list && list.caseTypes.length > 0 ? `${id}-results` : undefined}
           onChange={(e) => setQuery(e.target.value)}
         />
       </div>
@@ -125,13 +127,15 @@ export function MatterScreen({ appointmentCode, selected, onChoose, onBack }: Pr
         {activeCategory ? format.text(activeCategory.name) : t('matter.results')}
       </h2>
       <p role="status" className="ab-hint" aria-live="polite">
-        {load.state === 'loading'
-          ? t('matter.loading')
-          : list
-            ? list.total > list.caseTypes.length
-              ? t('matter.countMore', { count: list.caseTypes.length, total: list.total })
-              : t('matter.count', { count: list.caseTypes.length })
-            : ''}
+        {browsing
+          ? t('matter.browseHint')
+          : load.state === 'loading'
+            ? t('matter.loading')
+            : list
+              ? list.total > list.caseTypes.length
+                ? t('matter.countMore', { count: list.caseTypes.length, total: list.total })
+                : t('matter.count', { count: list.caseTypes.length })
+              : ''}
       </p>
       {load.state === 'error' && (
         <div className="ab-notice ab-notice--error" role="alert">
