@@ -9,6 +9,7 @@
  *   ABLAK_BENCH_CALLS=10 pnpm bench join-latency  # quicker
  */
 import { build } from 'esbuild';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, freePort } from '@ablak/tests/harness';
 import { embeddedSfu, parseConfig, startSignaling } from '@ablak/signaling';
 import type { LoginResponse, CaseTypeList } from '@ablak/protocol';
 import { summarize, type Benchmark, type BenchResult } from './lib';
+import type { BenchPageApi } from './src/latency/page';
 import { startTcpDelayProxy, startUdpDelayProxy, type DelayProxy } from './src/delay-proxy';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -99,6 +101,8 @@ async function runScenario(scenario: Scenario, pageOrigin: string, browsers: { c
   const api = `http://127.0.0.1:${apiPort}`;
   const env: Record<string, string> = {
     NODE_ENV: 'production',
+    JWT_SECRET: randomBytes(24).toString('hex'),
+    MEDIA_GRANT_SECRET: randomBytes(24).toString('hex'),
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
@@ -117,11 +121,20 @@ async function runScenario(scenario: Scenario, pageOrigin: string, browsers: { c
   try {
     const clerkPage = await browsers.clerk.newPage();
     const citizenPage = await browsers.citizen.newPage();
+    if (process.env.ABLAK_BENCH_DEBUG) {
+      for (const [name, page] of [['clerk', clerkPage], ['citizen', citizenPage]] as const) {
+        page.on('console', (msg) => console.log(`[${name}] ${msg.text()}`));
+        page.on('pageerror', (err) => console.log(`[${name}] page error ${err.message}`));
+        page.on('crash', () => console.log(`[${name}] CRASHED`));
+        page.on('close', () => console.log(`[${name}] closed`));
+      }
+    }
     await clerkPage.goto(`${pageOrigin}/`);
     await citizenPage.goto(`${pageOrigin}/`);
     const caseType = await caseTypeFor(api, 'clerk1');
     await clerkPage.evaluate(([base]) => window.bench.clerkStart(base, 'clerk1'), [api] as const);
-    for (const warm of [false, true]) {
+    const modes = (process.env.ABLAK_BENCH_MODES ?? 'cold,warm').split(',').map((m) => m === 'warm');
+    for (const warm of modes) {
       const calls: Marks[] = [];
       for (let i = 0; i < CALLS; i++) calls.push(await oneCall(clerkPage, citizenPage, api, caseType, warm));
       results.push(...report(scenario, warm, calls));
@@ -176,7 +189,7 @@ function round(v: number): number {
 
 declare global {
   interface Window {
-    bench: import('./src/latency/page').BenchPageApi;
+    bench: BenchPageApi;
   }
 }
 
@@ -188,7 +201,8 @@ export default {
     const browsers = { clerk: await launch(), citizen: await launch() };
     const results: BenchResult[] = [];
     try {
-      for (const rttMs of [0, 20, 100]) results.push(...(await runScenario({ rttMs }, page.origin, browsers)));
+      const rtts = (process.env.ABLAK_BENCH_RTTS ?? '0,20,100').split(',').map(Number);
+      for (const rttMs of rtts) results.push(...(await runScenario({ rttMs }, page.origin, browsers)));
     } finally {
       await browsers.clerk.close();
       await browsers.citizen.close();

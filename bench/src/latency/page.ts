@@ -28,6 +28,9 @@ type Marks = Record<string, number>;
 
 /** Watches every RTCPeerConnection the page creates: when each one first reached `connected`. */
 const peerConnections: { createdAt: number; connectedAt: number | null; pc: RTCPeerConnection }[] = [];
+/** Transport peer connections: mediasoup-client's Device.load() also opens short-lived probe connections. */
+const transportsSince = (index: number) =>
+  peerConnections.slice(index).filter((p) => p.connectedAt !== null || p.pc.connectionState !== 'closed');
 const NativePC = window.RTCPeerConnection;
 window.RTCPeerConnection = class extends NativePC {
   constructor(config?: RTCConfiguration) {
@@ -99,9 +102,14 @@ async function json<T>(res: Response): Promise<T> {
   return body;
 }
 
-function ack<T>(emit: (cb: (res: Ack<T>) => void) => void): Promise<T> {
+function ack<T>(emit: (cb: (res: Ack<T>) => void) => void, label = 'request'): Promise<T> {
   return new Promise((resolve, reject) => {
-    emit((res) => (res.ok ? resolve(res as T) : reject(new Error(`${res.error.code}: ${res.error.message}`))));
+    const timer = setTimeout(() => reject(new Error(`${label}: no answer in 10 s`)), 10_000);
+    emit((res) => {
+      clearTimeout(timer);
+      if (res.ok) resolve(res as T);
+      else reject(new Error(`${label}: ${res.error.code}: ${res.error.message}`));
+    });
   });
 }
 
@@ -152,24 +160,34 @@ class BenchClerk {
     const session = new MediaSession({ statsIntervalMs: 0, simulcast: false });
     this.session = session;
     watchRemote(session, marks, 'clerk');
+    session.on('state-changed', (state) => console.log(`clerk media ${state} at +${(now() - (marks['clerk.accept'] ?? 0)).toFixed(0)}`));
+    session.on('error', (error) => console.log(`clerk media error ${error.code ?? ''} ${error.message}`));
     await session.join(media);
     marks['clerk.joined'] = now();
     await session.publish({ camera: this.tracks.camera.clone(), mic: this.tracks.mic.clone() });
     marks['clerk.published'] = now();
-    await until(() => peerConnections.slice(pcsBefore).every((p) => p.connectedAt !== null) && peerConnections.length > pcsBefore);
-    marks['clerk.transports-connected'] = Math.max(...peerConnections.slice(pcsBefore).map((p) => p.connectedAt ?? 0));
-    await until(() => marks['clerk.first-video-frame'] !== undefined && marks['clerk.first-audio'] !== undefined);
-    marks['clerk.pcs-created-after-accept'] = peerConnections.length - pcsBefore;
+    await until(() => transportsSince(pcsBefore).length >= 2 && transportsSince(pcsBefore).every((p) => p.connectedAt !== null)).catch((error: unknown) => {
+      console.log('clerk transports never connected:', peerConnections.slice(pcsBefore).map((p) => `${p.pc.connectionState}/${p.pc.iceConnectionState}/${p.pc.getTransceivers().length}`).join(', '), JSON.stringify(marks), session.remoteTracks.length);
+      throw error;
+    });
+    marks['clerk.transports-connected'] = Math.max(...transportsSince(pcsBefore).map((p) => p.connectedAt ?? 0));
+    await until(() => marks['clerk.first-video-frame'] !== undefined && marks['clerk.first-audio'] !== undefined).catch((error: unknown) => {
+      console.log('clerk never saw the citizen:', JSON.stringify(marks), session.remoteTracks.map((t) => `${t.kind}:${t.producerPaused}`).join(','));
+      throw error;
+    });
+    marks['clerk.pcs-created-after-accept'] = transportsSince(pcsBefore).length;
     return marks;
   }
 
   async endCall(): Promise<void> {
-    if (this.callId) await ack((cb) => this.socket.emit('call:end', { callId: this.callId as never }, cb as never));
+    if (this.callId) await ack((cb) => this.socket.emit('call:end', { callId: this.callId as never }, cb as never), 'call:end');
+    console.log('clerk: call ended');
     await this.session?.close();
+    console.log('clerk: media closed');
     this.session = null;
     this.callId = null;
-    await ack((cb) => this.socket.emit('wrapup:done', { next: 'away' }, cb as never)).catch(() => undefined);
-    await ack((cb) => this.socket.emit('clerk:set-state', { state: 'away', reason: 'admin' }, cb)).catch(() => undefined);
+    await ack((cb) => this.socket.emit('wrapup:done', { next: 'away' }, cb as never), 'wrapup:done').catch((e: unknown) => console.log(String(e)));
+    await ack((cb) => this.socket.emit('clerk:set-state', { state: 'away', reason: 'admin' }, cb), 'set-state').catch((e: unknown) => console.log(String(e)));
   }
 }
 
@@ -195,13 +213,18 @@ async function citizenCall(options: { api: string; caseType: string; warm: boole
   });
   const session = new MediaSession({ statsIntervalMs: 0, simulcast: false });
   watchRemote(session, marks, 'citizen');
+  session.on('state-changed', (state) => console.log(`citizen media ${state}`));
+  session.on('error', (error) => console.log(`citizen media error ${error.code ?? ''} ${error.message}`));
   const joined = await ack<{ media: MediaAccess | null }>((cb) => socket.emit('queue:join', {}, cb as never));
   const pcsBefore = () => peerConnections.length;
   let pcsAtAccept = 0;
   if (options.warm && joined.media) {
     await session.join(joined.media);
     await session.publish({ camera: tracks.camera, mic: tracks.mic }, { paused: true });
-    await until(() => peerConnections.some((p) => p.connectedAt !== null));
+    await until(() => peerConnections.some((p) => p.connectedAt !== null)).catch((error: unknown) => {
+      console.log('warm-up never connected:', peerConnections.map((p) => `${p.pc.connectionState}/${p.pc.iceConnectionState}`).join(', '), session.state);
+      throw error;
+    });
     marks['citizen.warm-ready'] = now();
   }
   pcsAtAccept = pcsBefore();
@@ -215,10 +238,13 @@ async function citizenCall(options: { api: string; caseType: string; warm: boole
     await session.publish({ camera: tracks.camera, mic: tracks.mic });
   }
   marks['citizen.published'] = now();
-  await until(() => marks['citizen.first-video-frame'] !== undefined && marks['citizen.first-audio'] !== undefined);
-  const allConnected = peerConnections.every((p) => p.connectedAt !== null);
-  marks['citizen.transports-connected'] = allConnected ? Math.max(...peerConnections.map((p) => p.connectedAt ?? 0)) : Number.NaN;
-  marks['citizen.pcs-created-after-accept'] = peerConnections.length - pcsAtAccept;
+  await until(() => marks['citizen.first-video-frame'] !== undefined && marks['citizen.first-audio'] !== undefined).catch((error: unknown) => {
+    console.log('citizen never saw the clerk:', JSON.stringify(marks), session.remoteTracks.map((t) => `${t.kind}:${t.producerPaused}`).join(','));
+    throw error;
+  });
+  await until(() => transportsSince(0).length >= 2 && transportsSince(0).every((p) => p.connectedAt !== null));
+  marks['citizen.transports-connected'] = Math.max(...transportsSince(0).map((p) => p.connectedAt ?? 0));
+  marks['citizen.pcs-created-after-accept'] = transportsSince(pcsAtAccept).length;
   return async () => {
     await session.close();
     socket.close();
