@@ -94,7 +94,10 @@ async function run(): Promise<BenchResult[]> {
           );
         }),
       );
-      for (const r of batch) r.status === 'fulfilled' ? sockets.push(r.value) : failed++;
+      for (const r of batch) {
+        if (r.status === 'fulfilled') sockets.push(r.value);
+        else failed++;
+      }
       if (sockets.length % 2000 < BATCH)
         console.log(`  sockets: ${sockets.length} connected (${failed} failed)`);
     }

@@ -49,14 +49,14 @@ export class Metrics {
       labelNames: ['namespace', 'result'],
       registers,
     });
-    const metrics = this;
+    const sources = () => this.sources;
     new Gauge({
       name: 'ablak_sockets',
       help: 'Connected sockets on this node by role',
       labelNames: ['role'],
       registers,
       collect() {
-        const counts = metrics.sources?.socketsByRole() ?? {};
+        const counts = sources()?.socketsByRole() ?? {};
         for (const [role, n] of Object.entries(counts)) this.set({ role }, n);
       },
     });
@@ -66,7 +66,7 @@ export class Metrics {
       labelNames: ['queue'],
       registers,
       async collect() {
-        const rows = (await metrics.sources?.waitingByQueue()) ?? [];
+        const rows = (await sources()?.waitingByQueue()) ?? [];
         for (const row of rows) this.set({ queue: row.queue }, row.waiting);
       },
     });

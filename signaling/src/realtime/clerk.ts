@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AblakError, ClerkId, clerkRequests, type CallId, type ChatMessage } from '@ablak/protocol';
+import type { ClerkId } from '@ablak/protocol';
+import { AblakError, clerkRequests, type CallId, type ChatMessage } from '@ablak/protocol';
 import { peerIds } from '../calls/media';
 import { callSummary, offerView } from '../calls/views';
 import { rooms, type AppContext } from '../context';

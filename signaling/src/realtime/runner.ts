@@ -1,6 +1,6 @@
 import type { QueueId } from '@ablak/protocol';
 import type { Logger } from 'pino';
-import { callSummary, offerView } from '../calls/views';
+import { offerView } from '../calls/views';
 import { peerIds } from '../calls/media';
 import { rooms, type AppContext } from '../context';
 import type { StoreEvent } from '../store/types';
