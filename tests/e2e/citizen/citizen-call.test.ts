@@ -135,6 +135,20 @@ describe('citizen web app: the whole way to a clerk and back, against the real e
           ?.videoWidth ?? 0) > 0,
     );
 
+    // mute and camera: the buttons say their state, and the local tracks follow
+    const mic = page.getByTestId('toggle-mic');
+    await mic.click();
+    expect(await mic.getAttribute('aria-pressed')).toBe('true');
+    expect(await mic.textContent()).toBe('Mikrofon bekapcsolása');
+    const camera = page.getByTestId('toggle-camera');
+    await camera.click();
+    expect(await camera.getAttribute('aria-pressed')).toBe('true');
+    await page.getByText('Kamera kikapcsolva').first().waitFor();
+    await mic.click();
+    await camera.click();
+    expect(await mic.getAttribute('aria-pressed')).toBe('false');
+    expect(await camera.textContent()).toBe('Kamera kikapcsolása');
+
     // chat both ways
     await page.getByLabel('Üzenet').fill('Jó napot, a személyimről lenne szó.');
     await page.getByRole('button', { name: 'Küldés' }).click();
