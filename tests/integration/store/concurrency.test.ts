@@ -204,6 +204,13 @@ describe('RedisStore under four racing matchers', () => {
     expect(offersMade).toBeGreaterThan(TICKETS);
     const clerks = await stores[2]!.clerkViews();
     expect(clerks.filter((c) => c.state === 'offered' || c.state === 'busy')).toEqual([]);
+    // the per-queue clerk counts the scripts keep agree with the clerk records
+    for (const q of await stores[3]!.queueStats(now, QUEUES as QueueId[])) {
+      const expected: Record<string, number> = { offline: 0, available: 0, offered: 0, busy: 0, wrap_up: 0, away: 0 };
+      for (const c of clerks) if (c.skills.some((s) => s.queue === q.queue)) expected[c.state]!++;
+      expect(q.clerksByState, `clerks by state of ${q.queue}`).toEqual(expected);
+      expect(q.waiting).toBe(0);
+    }
     expect(await stores[3]!.activeCalls()).toEqual([]);
   }, 600_000);
 });

@@ -199,32 +199,62 @@ local function strategy_key(c, strategy)
   if strategy == 'round-robin' then return c.lastOfferAt end
   return c.idleSince
 end
+local function same_skills(a, b)
+  if #a ~= #b then return false end
+  for i = 1, #a do
+    if a[i].queue ~= b[i].queue or a[i].level ~= b[i].level then return false end
+  end
+  return true
+end
 local function put_clerk(prev, nxt)
-  if prev then
-    for _, s in ipairs(prev.skills) do
-      redis.call('HINCRBY', P .. 'cnt:' .. s.queue, prev.state, -1)
-      if STAFFED[prev.state] then redis.call('HINCRBY', P .. 'lvl:' .. s.queue, s.level, -1) end
-      if prev.state == 'available' then redis.call('ZREM', P .. 'av:' .. s.queue .. ':' .. s.level, prev.id) end
+  if prev and same_skills(prev.skills, nxt.skills) then
+    -- the usual case: only the state moved, so only the indexes that depend on it change
+    local moved = prev.state ~= nxt.state
+    local staffing = (STAFFED[prev.state] or false) ~= (STAFFED[nxt.state] or false)
+    for _, s in ipairs(nxt.skills) do
+      if moved then
+        redis.call('HINCRBY', P .. 'cnt:' .. s.queue, prev.state, -1)
+        redis.call('HINCRBY', P .. 'cnt:' .. s.queue, nxt.state, 1)
+      end
+      if staffing then redis.call('HINCRBY', P .. 'lvl:' .. s.queue, s.level, STAFFED[nxt.state] and 1 or -1) end
+      local av = P .. 'av:' .. s.queue .. ':' .. s.level
+      if nxt.state == 'available' then
+        redis.call('ZADD', av, strategy_key(nxt, qcfg(s.queue).strategy), nxt.id)
+      elseif prev.state == 'available' then
+        redis.call('ZREM', av, nxt.id)
+      end
       touch(s.queue)
     end
-    if prev.state == 'offered' then redis.call('ZREM', P .. 'offers', prev.id) end
-    if prev.state == 'wrap_up' then redis.call('ZREM', P .. 'wrap', prev.id) end
+  else
+    if prev then
+      for _, s in ipairs(prev.skills) do
+        redis.call('HINCRBY', P .. 'cnt:' .. s.queue, prev.state, -1)
+        if STAFFED[prev.state] then redis.call('HINCRBY', P .. 'lvl:' .. s.queue, s.level, -1) end
+        if prev.state == 'available' then redis.call('ZREM', P .. 'av:' .. s.queue .. ':' .. s.level, prev.id) end
+        touch(s.queue)
+      end
+    end
+    for _, s in ipairs(nxt.skills) do
+      redis.call('HINCRBY', P .. 'cnt:' .. s.queue, nxt.state, 1)
+      if STAFFED[nxt.state] then redis.call('HINCRBY', P .. 'lvl:' .. s.queue, s.level, 1) end
+      if nxt.state == 'available' then
+        redis.call('ZADD', P .. 'av:' .. s.queue .. ':' .. s.level, strategy_key(nxt, qcfg(s.queue).strategy), nxt.id)
+      end
+      touch(s.queue)
+    end
+  end
+  if prev and prev.state == 'offered' and not (nxt.state == 'offered' and nxt.offerDeadline == prev.offerDeadline) then
+    redis.call('ZREM', P .. 'offers', prev.id)
+  end
+  if prev and prev.state == 'wrap_up' and not (nxt.state == 'wrap_up' and nxt.wrapUpUntil == prev.wrapUpUntil) then
+    redis.call('ZREM', P .. 'wrap', prev.id)
   end
   redis.call('HSET', P .. 'c', nxt.id, cjson.encode(nxt))
-  for _, s in ipairs(nxt.skills) do
-    redis.call('HINCRBY', P .. 'cnt:' .. s.queue, nxt.state, 1)
-    if STAFFED[nxt.state] then redis.call('HINCRBY', P .. 'lvl:' .. s.queue, s.level, 1) end
-    if nxt.state == 'available' then
-      redis.call('ZADD', P .. 'av:' .. s.queue .. ':' .. s.level, strategy_key(nxt, qcfg(s.queue).strategy), nxt.id)
-    end
-    touch(s.queue)
-  end
   if nxt.state == 'offered' and not isnull(nxt.offerDeadline) then redis.call('ZADD', P .. 'offers', nxt.offerDeadline, nxt.id) end
   if nxt.state == 'wrap_up' and not isnull(nxt.wrapUpUntil) then redis.call('ZADD', P .. 'wrap', nxt.wrapUpUntil, nxt.id) end
   emit({ type = 'clerk:state-changed', clerk = view(nxt) })
 end
 
--- day counters live eight days: "today" is always there, old days go by themselves
 local function day_incr(q, field, n)
   local key = P .. 'day:' .. DAY .. ':' .. q
   redis.call('HINCRBYFLOAT', key, field, n)
