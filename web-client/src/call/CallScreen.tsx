@@ -91,7 +91,7 @@ export function CallScreen({
         </p>
       )}
       <div className="call-layout">
-        <div className="call-stage">
+        <div className={`call-stage ${remote?.screen ? 'call-stage--sharing' : ''}`}>
           <div className="call-status">
             <ConnectionQuality quality={qualityOf(snapshot.stats)} figures={snapshot.stats} />
           </div>
