@@ -58,8 +58,11 @@ export function registerCitizenNamespace(ctx: AppContext): void {
     };
   }
 
+  const resuming = new WeakMap<Socket, Promise<void>>();
+
   const handlers = defineHandlers<typeof citizenRequests, CitizenSession>(citizenRequests, {
     'queue:join': async (_payload, { socket, session, now }) => {
+      await resuming.get(socket);
       let ticket = await ticketOf(session);
       if (CLOSED.has(ticket.state)) throw new AblakError('TICKET_CLOSED', `Ticket is ${ticket.state}`);
       ticket = await resumeIfDropped(socket, ticket, now);
@@ -126,6 +129,9 @@ export function registerCitizenNamespace(ctx: AppContext): void {
       namespace: 'citizen',
     });
     void socket.join(rooms.ticket(citizen.ticketId));
+    // Back after a drop (a reload, or a recovered connection): take the place back at once, so the
+    // ticket is matchable again even before the app asks `queue:join`.
+    if (sessionOf(socket).resumeSecret) resuming.set(socket, autoResume(socket, citizen));
     socket.on('disconnect', (reason) => {
       limiter.forget(socket.id);
       // A node shutting down is not the citizen leaving: they reconnect to another node and resume.
@@ -133,6 +139,17 @@ export function registerCitizenNamespace(ctx: AppContext): void {
       void onDisconnect(citizen);
     });
   });
+
+  async function autoResume(socket: Socket, citizen: CitizenSession): Promise<void> {
+    try {
+      const ticket = await ctx.store.getTicket(citizen.ticketId);
+      if (ticket && ticket.dropDeadline !== null && !CLOSED.has(ticket.state))
+        await resumeIfDropped(socket, ticket, Date.now());
+    } catch (error) {
+      if (!(error instanceof AblakError))
+        logger.error({ err: error, ticket: citizen.ticketId }, 'auto-resume failed');
+    }
+  }
 
   /** The last socket of a waiting ticket went away (on any node): the ticket keeps its place for the grace. */
   async function onDisconnect(citizen: CitizenSession): Promise<void> {
