@@ -116,4 +116,10 @@ export function attachHandlers<S>(
   for (const [event, bind] of Object.entries(handlers)) {
     socket.on(event, bind(socket, session, options, event));
   }
+  // An event this namespace does not know still gets a typed answer instead of a client timeout.
+  socket.onAny((event: string, ...args: unknown[]) => {
+    if (Object.hasOwn(handlers, event)) return;
+    const ack = args[args.length - 1];
+    if (typeof ack === 'function') (ack as AckFn)(fail(new AblakError('BAD_REQUEST', 'Unknown event')));
+  });
 }

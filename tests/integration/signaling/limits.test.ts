@@ -23,6 +23,11 @@ describe('socket rate limits, board filters and the served apps', () => {
     expect(clerk.connected).toBe(true);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await clerk.request('clerk:hello')).ok).toBe(true);
+    expect(await clerk.request('no:such-event', {})).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'Unknown event' },
+    });
+    expect(await clerk.request('__proto__', {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
   it('filters the supervisor board by region and by office', async () => {
