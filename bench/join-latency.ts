@@ -8,24 +8,14 @@
  *   pnpm bench join-latency                       # N=50 per scenario
  *   ABLAK_BENCH_CALLS=10 pnpm bench join-latency  # quicker
  */
-import { build } from 'esbuild';
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, freePort } from '@ablak/tests/harness';
-import { embeddedSfu, parseConfig, startSignaling } from '@ablak/signaling';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, freePort, startDesk } from '@ablak/tests/harness';
 import type { LoginResponse, CaseTypeList } from '@ablak/protocol';
 import { summarize, type Benchmark, type BenchResult } from './lib';
-import type { BenchPageApi } from './src/latency/page';
+import { serveCallPage, type CallPageApi, type Marks } from '@ablak/tests/call-page';
 import { startTcpDelayProxy, startUdpDelayProxy, type DelayProxy } from './src/delay-proxy';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const CALLS = Number(process.env.ABLAK_BENCH_CALLS ?? 50);
-
-type Marks = Record<string, number>;
 
 /** Stage name → how to compute it from one call's marks (ms after the clerk pressed accept). */
 const STAGES: [string, (m: Marks) => number][] = [
@@ -42,40 +32,6 @@ function at(m: Marks, key: string): number {
   const t = m[key];
   const t0 = m['clerk.accept'];
   return t === undefined || t0 === undefined ? Number.NaN : t - t0;
-}
-
-async function bundlePage(): Promise<string> {
-  const result = await build({
-    entryPoints: [path.join(here, 'src', 'latency', 'page.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    logLevel: 'silent',
-    define: { 'process.env.NODE_ENV': '"production"' },
-  });
-  const file = result.outputFiles[0];
-  if (!file) throw new Error('esbuild produced nothing');
-  return file.text;
-}
-
-async function servePage(bundle: string): Promise<{ origin: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    if (req.url === '/bench.js') {
-      res.setHeader('content-type', 'text/javascript');
-      res.end(bundle);
-      return;
-    }
-    res.setHeader('content-type', 'text/html');
-    res.end('<!doctype html><html lang="en"><head><title>latency bench</title></head><body><script src="/bench.js"></script></body></html>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
 }
 
 interface Scenario {
@@ -99,24 +55,14 @@ async function runScenario(scenario: Scenario, pageOrigin: string, browsers: { c
     }
   }
   const api = `http://127.0.0.1:${apiPort}`;
-  const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    JWT_SECRET: randomBytes(24).toString('hex'),
-    MEDIA_GRANT_SECRET: randomBytes(24).toString('hex'),
+  const desk = await startDesk({
     PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
     CORS_ORIGINS: pageOrigin,
     SFU_WORKERS: '2',
     SFU_RTC_PORT_BASE: String(rtcBase),
-    SFU_LOG_LEVEL: 'error',
-    TICKETS_PER_IP_PER_MINUTE: '100000',
-    LOGINS_PER_IP_PER_MINUTE: '100000',
     SFU_PUBLIC_URL: api,
     ...(delayed ? { SFU_LISTEN_IP: '127.0.0.2', SFU_ANNOUNCED_IP: '127.0.0.3', SFU_ENABLE_TCP: 'false' } : {}),
-  };
-  const config = parseConfig(env);
-  const desk = await startSignaling(config, { embedSfu: embeddedSfu(config) });
+  });
   const results: BenchResult[] = [];
   try {
     const clerkPage = await browsers.clerk.newPage();
@@ -132,7 +78,7 @@ async function runScenario(scenario: Scenario, pageOrigin: string, browsers: { c
     await clerkPage.goto(`${pageOrigin}/`);
     await citizenPage.goto(`${pageOrigin}/`);
     const caseType = await caseTypeFor(api, 'clerk1');
-    await clerkPage.evaluate(([base]) => window.bench.clerkStart(base, 'clerk1'), [api] as const);
+    await clerkPage.evaluate(([base]) => window.callPage.clerkStart(base, 'clerk1'), [api] as const);
     const modes = (process.env.ABLAK_BENCH_MODES ?? 'cold,warm').split(',').map((m) => m === 'warm');
     for (const warm of modes) {
       const calls: Marks[] = [];
@@ -159,12 +105,12 @@ async function caseTypeFor(api: string, username: string): Promise<string> {
 
 async function oneCall(clerkPage: Page, citizenPage: Page, api: string, caseType: string, warm: boolean): Promise<Marks> {
   // The citizen waits first (and warms up when asked); only then does the clerk become available.
-  await citizenPage.evaluate(([base, code, w]) => window.bench.citizenStart(base, code, w), [api, caseType, warm] as const);
-  const clerkMarks = await clerkPage.evaluate(() => window.bench.clerkNextCall());
-  await citizenPage.waitForFunction(() => window.bench.citizenDone(), undefined, { timeout: 30_000, polling: 10 });
-  const citizenMarks = await citizenPage.evaluate(() => window.bench.citizenMarks());
-  await clerkPage.evaluate(() => window.bench.clerkEndCall());
-  await citizenPage.evaluate(() => window.bench.citizenEnd());
+  await citizenPage.evaluate(([base, code, w]) => window.callPage.citizenStart(base, code, w), [api, caseType, warm] as const);
+  const clerkMarks = await clerkPage.evaluate(() => window.callPage.clerkNextCall());
+  await citizenPage.waitForFunction(() => window.callPage.citizenDone(), undefined, { timeout: 30_000, polling: 10 });
+  const citizenMarks = await citizenPage.evaluate(() => window.callPage.citizenMarks());
+  await clerkPage.evaluate(() => window.callPage.clerkEndCall());
+  await citizenPage.evaluate(() => window.callPage.citizenEnd());
   return { ...clerkMarks, ...citizenMarks };
 }
 
@@ -189,14 +135,14 @@ function round(v: number): number {
 
 declare global {
   interface Window {
-    bench: BenchPageApi;
+    callPage: CallPageApi;
   }
 }
 
 export default {
   name: 'join-latency',
   async run() {
-    const page = await servePage(await bundlePage());
+    const page = await serveCallPage();
     const launch = () => chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     const browsers = { clerk: await launch(), citizen: await launch() };
     const results: BenchResult[] = [];

@@ -24,7 +24,7 @@ import {
 
 const now = () => performance.timeOrigin + performance.now();
 
-type Marks = Record<string, number>;
+export type Marks = Record<string, number>;
 
 /** Watches every RTCPeerConnection the page creates: when each one first reached `connected`. */
 const peerConnections: { createdAt: number; connectedAt: number | null; pc: RTCPeerConnection }[] = [];
@@ -136,6 +136,8 @@ class BenchClerk {
     this.socket = io(`${api}/clerk`, {
       auth: { token: login.token, protocolVersion: PROTOCOL_VERSION },
       transports: ['websocket'],
+      // Own connection: the media session's /media socket to the same origin must not share it.
+      forceNew: true,
     });
     this.socket.on('offer:received', (offer) => this.pendingOffer?.(offer));
     await new Promise<void>((resolve, reject) => {
@@ -205,6 +207,8 @@ async function citizenCall(options: { api: string; caseType: string; warm: boole
   const socket: CitizenSocket = io(`${api}/citizen`, {
     auth: { token: ticket.citizenToken, protocolVersion: PROTOCOL_VERSION, resumeSecret: ticket.resumeSecret },
     transports: ['websocket'],
+      // Own connection: the media session's /media socket to the same origin must not share it.
+      forceNew: true,
   });
   const matched = new Promise<CallMatched>((resolve) => socket.on('call:matched', resolve));
   await new Promise<void>((resolve, reject) => {
@@ -293,5 +297,5 @@ const api = {
     (window as unknown as { citizenDone: boolean }).citizenDone = false;
   },
 };
-(window as unknown as { bench: typeof api }).bench = api;
-export type BenchPageApi = typeof api;
+(window as unknown as { callPage: typeof api }).callPage = api;
+export type CallPageApi = typeof api;
