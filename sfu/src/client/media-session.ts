@@ -388,6 +388,10 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
           if (c.remote.producerId !== payload['producerId']) continue;
           c.remote.producerPaused = payload['paused'] === true;
           this.emit('track-paused', c.remote);
+          // A resumed video needs a key frame to decode again; ask for one through our consumer.
+          if (!c.remote.producerPaused && c.remote.kind === 'video') {
+            void this.request('media:resume-consumer', { consumerIds: [c.remote.consumerId] }).catch(() => undefined);
+          }
         }
         break;
       case 'media:reconnect-required':

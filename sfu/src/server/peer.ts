@@ -232,7 +232,15 @@ export class Peer extends TypedEmitter<PeerEvents> {
     const transports = [this.sendTransport, this.recvTransport].filter((t) => t !== undefined);
     return {
       transports: (await Promise.all(transports.map((t) => t.getStats()))).flat(),
-      producers: (await Promise.all(this.producerList.map(async (p) => ({ id: p.producer.id, source: p.source, stats: await p.producer.getStats() })))),
+      producers: await Promise.all(
+        this.producerList.map(async (p) => ({
+          id: p.producer.id,
+          source: p.source,
+          /** Encodings the browser offered (simulcast layers). */
+          encodings: p.producer.rtpParameters.encodings?.length ?? 1,
+          stats: await p.producer.getStats(),
+        })),
+      ),
       consumers: await Promise.all([...this.consumers.values()].map(async (c) => ({ id: c.id, stats: await c.getStats() }))),
     };
   }

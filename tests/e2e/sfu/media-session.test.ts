@@ -70,6 +70,11 @@ describe('MediaSession in headless Chromium through the real SFU', () => {
     await citizen.evaluate(() => window.ablakTest.unmuteAll());
 
     const atCitizen = await decodesFrom(citizen, ['clerk-1']);
+    // The camera is offered as three simulcast layers and the SFU receives at least one of them
+    // (Chromium sends fewer for a 640×480 source or a busy CPU).
+    const layers = await clerk.evaluate(() => window.ablakTest.cameraLayers());
+    expect(layers.offered).toBe(3);
+    expect(layers.receiving).toBeGreaterThanOrEqual(1);
     const atClerk = await decodesFrom(clerk, ['citizen-1']);
     expect(atCitizen.filter((t) => t.peerId === 'clerk-1').map((t) => t.source).sort()).toEqual(['camera', 'mic']);
     expect(atClerk.filter((t) => t.peerId === 'citizen-1').map((t) => t.source).sort()).toEqual(['camera', 'mic']);
@@ -152,15 +157,21 @@ describe('MediaSession recovery', () => {
 
 describe('MediaSession publishing controls', () => {
   it('shares a screen as a second video, pauses a muted camera for the other side, and switches camera without a new producer', async () => {
-    const browser = await launchBrowser();
+    // The canvas standing in for a screen or a new camera must keep drawing in a background page.
+    const browser = await launchBrowser({
+      extraArgs: ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
+    });
     browsers.push(browser);
     const room = RoomId.parse('e2e-controls');
     const clerk = await openPage(browser);
     const citizen = await openPage(browser);
-    await clerk.evaluate((x) => window.ablakTest.start(x, { publish: true }), access(room, 'clerk-c', { role: 'clerk' }));
+    // Single-layer camera here: a simulcast producer that is paused and resumed sometimes stays frozen at
+    // the receiver with this mediasoup version (open issue, see sfu/README.md).
+    await clerk.evaluate((x) => window.ablakTest.start(x, { publish: true, simulcast: false }), access(room, 'clerk-c', { role: 'clerk' }));
     await citizen.evaluate((x) => window.ablakTest.start(x, { publish: true }), access(room, 'citizen-c'));
     const before = await decodesFrom(citizen, ['clerk-c']);
     const cameraBefore = before.find((t) => t.source === 'camera')!;
+    expect(await clerk.evaluate(() => window.ablakTest.cameraLayers())).toEqual({ offered: 1, receiving: 1 });
 
     await clerk.evaluate(() => window.ablakTest.shareScreen());
     await expect
@@ -171,6 +182,10 @@ describe('MediaSession publishing controls', () => {
     await expect.poll(() => citizen.evaluate(() => window.ablakTest.pausedRemote()), { timeout: 10_000 }).toEqual(['camera']);
     await clerk.evaluate(() => window.ablakTest.unmuteCamera());
     await expect.poll(() => citizen.evaluate(() => window.ablakTest.pausedRemote()), { timeout: 10_000 }).toEqual([]);
+    const framesAtUnmute = (await remote(citizen)).find((t) => t.source === 'camera')!.framesDecoded;
+    await expect
+      .poll(async () => (await remote(citizen)).find((t) => t.source === 'camera')?.framesDecoded ?? 0, { timeout: 30_000, interval: 1_000 })
+      .toBeGreaterThan(framesAtUnmute + 10);
 
     await clerk.evaluate(() => window.ablakTest.switchCamera());
     const framesAtSwitch = (await remote(citizen)).find((t) => t.source === 'camera')!.framesDecoded;

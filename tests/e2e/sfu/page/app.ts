@@ -30,8 +30,8 @@ function attach(track: RemoteTrack): void {
 }
 
 const api = {
-  async start(access: MediaAccess, options: { publish: boolean; paused?: boolean; relayOnly?: boolean }): Promise<string> {
-    session = new MediaSession({ statsIntervalMs: 1000, iceTransportPolicy: options.relayOnly ? 'relay' : 'all' });
+  async start(access: MediaAccess, options: { publish: boolean; paused?: boolean; relayOnly?: boolean; hd?: boolean; simulcast?: boolean }): Promise<string> {
+    session = new MediaSession({ statsIntervalMs: 1000, iceTransportPolicy: options.relayOnly ? 'relay' : 'all', simulcast: options.simulcast ?? true });
     session.on('state-changed', (state) => events.push({ event: 'state', state }));
     session.on('peer-joined', (peer) => events.push({ event: 'peer-joined', peerId: peer.peerId }));
     session.on('peer-left', (peer) => events.push({ event: 'peer-left', peerId: peer.peerId }));
@@ -50,7 +50,7 @@ const api = {
       return `refused:${(error as { code?: string }).code ?? 'unknown'}`;
     }
     if (options.publish) {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: options.hd ? { width: 1280, height: 720 } : { width: 640, height: 480 } });
       await session.publish({ camera: stream.getVideoTracks()[0] ?? null, mic: stream.getAudioTracks()[0] ?? null }, { paused: options.paused ?? false });
     }
     return session.state;
@@ -81,8 +81,8 @@ const api = {
   /** A canvas that keeps drawing, as a stand-in for a screen or a second camera. */
   canvasTrack(): MediaStreamTrack {
     const canvas = document.createElement('canvas');
-    canvas.width = 640;
-    canvas.height = 360;
+    canvas.width = 1280;
+    canvas.height = 720;
     const ctx = canvas.getContext('2d');
     let n = 0;
     setInterval(() => {
@@ -100,8 +100,17 @@ const api = {
   stopScreenShare: async () => session?.stopScreenShare(),
   muteCamera: async () => session?.mute('camera'),
   unmuteCamera: async () => session?.unmute('camera'),
+  /** Device switch: a new camera track (Chromium's fake device again) replaces the published one. */
   async switchCamera(): Promise<void> {
-    await session?.replaceTrack('camera', api.canvasTrack());
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 } });
+    const track = stream.getVideoTracks()[0];
+    if (track) await session?.replaceTrack('camera', track);
+  },
+  /** RTP streams (simulcast layers) the SFU receives for this page's camera. */
+  async cameraLayers(): Promise<{ offered: number; receiving: number }> {
+    const stats = await session?.request('media:stats', {});
+    const camera = stats?.producers.find((p) => p['source'] === 'camera');
+    return { offered: Number(camera?.['encodings'] ?? 0), receiving: Array.isArray(camera?.['stats']) ? camera['stats'].length : 0 };
   },
   pausedRemote: () => session?.remoteTracks.filter((t) => t.producerPaused).map((t) => t.source) ?? [],
   peers: () => session?.peers.map((p) => p.peerId) ?? [],
