@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   SOCKET_EVENTS_PER_SECOND: int(20, 1, 10_000),
   DROP_GRACE_SECONDS: int(60, 1, 3600),
   SWEEP_INTERVAL_MS: int(1000, 50, 60_000),
+  /** A ticket this old that is offered while no socket of its citizen exists anywhere is dropped. */
+  ORPHAN_AFTER_SECONDS: int(30, 1, 3600),
   BOARD_PUSH_INTERVAL_MS: int(300, 50, 10_000),
   /** Runs one SFU node in this process; defaults to on without REDIS_URL. */
   SFU_EMBEDDED: flag.optional(),
@@ -91,6 +93,7 @@ export interface SignalingConfig {
   readonly socketEventsPerSecond: number;
   readonly dropGraceSeconds: number;
   readonly sweepIntervalMs: number;
+  readonly orphanAfterSeconds: number;
   readonly boardPushIntervalMs: number;
   readonly sfuEmbedded: boolean;
   readonly iceServers: readonly string[];
@@ -147,6 +150,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
     dropGraceSeconds: e.DROP_GRACE_SECONDS,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    orphanAfterSeconds: e.ORPHAN_AFTER_SECONDS,
     boardPushIntervalMs: e.BOARD_PUSH_INTERVAL_MS,
     sfuEmbedded: e.SFU_EMBEDDED ?? !fleet,
     iceServers: Object.freeze([...e.ICE_SERVERS]),

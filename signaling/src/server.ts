@@ -8,7 +8,7 @@ import { Appointments } from './appointments/appointments';
 import { TokenService } from './auth/tokens';
 import { MediaBroker } from './calls/media';
 import type { SignalingConfig } from './config';
-import type { AppContext } from './context';
+import { rooms, type AppContext } from './context';
 import { Directory } from './directory/directory';
 import { Documents } from './documents/documents';
 import { createHttpApp } from './http/app';
@@ -27,7 +27,7 @@ import { registerSupervisorNamespace } from './realtime/supervisor';
 import { loadCatalogueFile } from './store/catalogue-file';
 import { MemoryStore } from './store/memory';
 import { createRedisStore } from './store-factory';
-import type { Store } from './store/types';
+import type { OfferRecord, Store } from './store/types';
 
 /** An SFU node running in this process (embedded mode), as signaling uses it. */
 export interface EmbeddedSfu {
@@ -121,6 +121,30 @@ export async function startSignaling(
   });
   const search = new CaseTypeSearch([...catalogue.caseTypes.values()]);
   const matcher = new Matcher(store, metrics, logger.child({ module: 'matcher' }));
+  matcher.onOffers = (offers) => void dropOrphans(offers);
+  /**
+   * A citizen whose node died never disconnected, so the ticket still looks present. When such a
+   * ticket is offered and no socket of it exists on any node, it starts its drop grace instead of
+   * holding a clerk (the node that made the offer checks, so each offer is checked once).
+   */
+  async function dropOrphans(offers: OfferRecord[]): Promise<void> {
+    const now = Date.now();
+    for (const offer of offers) {
+      if (now - offer.ticket.enqueuedAt < config.orphanAfterSeconds * 1000) continue;
+      try {
+        const present = await io.of('/citizen').in(rooms.ticket(offer.ticket.id)).fetchSockets();
+        if (present.length > 0) continue;
+        await store.drop(offer.ticket.id, Date.now());
+        logger.info(
+          { ticket: offer.ticket.id, clerk: offer.clerkId },
+          'offered ticket had no citizen connected: dropped',
+        );
+        matcher.kick();
+      } catch (error) {
+        logger.warn({ err: error, ticket: offer.ticket.id }, 'orphan check failed');
+      }
+    }
+  }
   const ctx: AppContext = {
     config,
     logger,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics';
-import type { Store } from '../store/types';
+import type { OfferRecord, Store } from '../store/types';
 
 /**
  * Runs the store's match step when something may have made a pair possible (ticket enqueued, clerk
@@ -11,6 +11,8 @@ export class Matcher {
   private running: Promise<void> | null = null;
   private again = false;
   private closed = false;
+  /** Called with the offers this node made (each offer is reported by exactly one node). */
+  onOffers: ((offers: OfferRecord[]) => void) | null = null;
 
   constructor(
     private readonly store: Store,
@@ -51,6 +53,7 @@ export class Matcher {
           this.metrics.offers.inc({ outcome: 'made' });
           this.metrics.waitToOffer.observe(Math.max(0, offer.offeredAt - offer.ticket.queuedAt) / 1000);
         }
+        if (offers.length > 0) this.onOffers?.(offers);
         // A full batch may have left more pairs behind.
         if (offers.length >= 100) this.again = true;
       } catch (error) {

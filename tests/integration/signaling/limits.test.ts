@@ -30,6 +30,25 @@ describe('socket rate limits, board filters and the served apps', () => {
     expect(await clerk.request('__proto__', {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
+  it('drops an offered ticket whose citizen has no socket anywhere (a node died under it) instead of holding the clerk', async () => {
+    const server = await fx.server({ env: { ORPHAN_AFTER_SECONDS: '1' } });
+    const t = await fx.ticket(server.url, { caseType: 'FAM-01' });
+    await new Promise((r) => setTimeout(r, 1200));
+    const clerk = await fx.connect(server.url, '/clerk', { token: (await fx.login(server.url, 'c4')).token });
+    const withdrawn = clerk.next<{ ticketId: string }>('offer:withdrawn');
+    expectOk(await clerk.request('clerk:set-state', { state: 'available' }));
+    expect((await withdrawn).ticketId).toBe(t.ticketId);
+    const ticket = await server.context.store.getTicket(t.ticketId as never);
+    expect(ticket?.dropDeadline).not.toBeNull();
+    const back = await fx.connect(server.url, '/citizen', {
+      token: t.citizenToken,
+      resumeSecret: t.resumeSecret,
+    });
+    const offered = clerk.next<{ ticketId: string }>('offer:received');
+    expectOk(await back.request('queue:join'));
+    expect((await offered).ticketId).toBe(t.ticketId);
+  });
+
   it('filters the supervisor board by region and by office', async () => {
     const server = await fx.server();
     for (const id of ['c1', 'c2', 'c3'])
