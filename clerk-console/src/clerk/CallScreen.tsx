@@ -45,6 +45,9 @@ export function CallScreen(props: Props) {
   const [busy, setBusy] = useState<'case' | 'end' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { summary } = call;
+  // A new call takes the focus to its heading, so a screen reader announces whom the clerk is serving.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headingRef.current?.focus(), [summary.callId]);
   const citizen = media.remote.find((p) => p.role === 'citizen') ?? null;
 
   const run = async (what: 'case' | 'end', action: () => Promise<void>) => {
@@ -73,7 +76,9 @@ export function CallScreen(props: Props) {
   return (
     <div className="call-layout" data-testid="call-screen">
       <section className="call-stage" aria-labelledby="call-heading">
-        <h2 id="call-heading">{t('call.heading', { name: summary.citizenName })}</h2>
+        <h2 id="call-heading" ref={headingRef} tabIndex={-1}>
+          {t('call.heading', { name: summary.citizenName })}
+        </h2>
         <p className="call-meta">
           <span>{t('call.duration', { time: clock((now - summary.startedAt) / 1000) })}</span>
           <span>

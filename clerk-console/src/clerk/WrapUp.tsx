@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { OfferOutcome } from '@ablak/protocol';
 import { clock, useNow } from '../time';
@@ -20,6 +20,8 @@ export function WrapUp({ ended, until, initialNotes, onDone }: Props) {
   const [notes, setNotes] = useState(initialNotes);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headingRef.current?.focus(), []);
 
   const submit = async (next: 'available' | 'away', event?: FormEvent) => {
     event?.preventDefault();
@@ -35,7 +37,9 @@ export function WrapUp({ ended, until, initialNotes, onDone }: Props) {
 
   return (
     <section className="panel wrapup" aria-labelledby="wrapup-heading" data-testid="wrapup">
-      <h2 id="wrapup-heading">{t('wrapup.heading')}</h2>
+      <h2 id="wrapup-heading" ref={headingRef} tabIndex={-1}>
+        {t('wrapup.heading')}
+      </h2>
       {ended && <p>{t(`wrapup.endReason.${ended.reason}`)}</p>}
       {ended?.summary.caseReference && (
         <p>

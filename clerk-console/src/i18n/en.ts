@@ -240,6 +240,7 @@ export const en: ConsoleStrings = {
       rating: 'Average rating',
       answered: 'Calls answered',
       noRating: 'no ratings yet',
+      empty: 'No queue has answered a call today yet.',
       outOf: '{{value}} / 5',
     },
   },

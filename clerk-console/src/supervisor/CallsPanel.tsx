@@ -65,41 +65,49 @@ export function SatisfactionPanel({
   const { t } = useTranslation('console');
   const format = useFormat();
   const queueName = useQueueName(queueDefs);
+  // Only queues that served someone today; best rated first.
+  const rated = queues
+    .filter((q) => q.answeredToday > 0 || q.averageRatingToday !== null)
+    .sort((a, b) => (b.averageRatingToday ?? 0) - (a.averageRatingToday ?? 0));
   return (
     <section className="panel" aria-labelledby="satisfaction-heading">
       <h2 id="satisfaction-heading">{t('supervisor.satisfaction.heading')}</h2>
-      <table className="data-table" data-testid="satisfaction-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('supervisor.satisfaction.queue')}</th>
-            <th scope="col">{t('supervisor.satisfaction.rating')}</th>
-            <th scope="col">{t('supervisor.satisfaction.answered')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {queues.map((q) => (
-            <tr key={q.queue}>
-              <th scope="row">{queueName(q.queue)}</th>
-              <td>
-                {q.averageRatingToday === null ? (
-                  <span className="muted">{t('supervisor.satisfaction.noRating')}</span>
-                ) : (
-                  <>
-                    <span aria-hidden="true" className="stars">
-                      {'★'.repeat(Math.round(q.averageRatingToday))}
-                      {'☆'.repeat(5 - Math.round(q.averageRatingToday))}
-                    </span>{' '}
-                    {t('supervisor.satisfaction.outOf', {
-                      value: format.number(q.averageRatingToday, { maximumFractionDigits: 1 }),
-                    })}
-                  </>
-                )}
-              </td>
-              <td>{q.answeredToday}</td>
+      {rated.length === 0 ? (
+        <p className="muted">{t('supervisor.satisfaction.empty')}</p>
+      ) : (
+        <table className="data-table" data-testid="satisfaction-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('supervisor.satisfaction.queue')}</th>
+              <th scope="col">{t('supervisor.satisfaction.rating')}</th>
+              <th scope="col">{t('supervisor.satisfaction.answered')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rated.map((q) => (
+              <tr key={q.queue}>
+                <th scope="row">{queueName(q.queue)}</th>
+                <td>
+                  {q.averageRatingToday === null ? (
+                    <span className="muted">{t('supervisor.satisfaction.noRating')}</span>
+                  ) : (
+                    <>
+                      <span aria-hidden="true" className="stars">
+                        {'★'.repeat(Math.round(q.averageRatingToday))}
+                        {'☆'.repeat(5 - Math.round(q.averageRatingToday))}
+                      </span>{' '}
+                      {t('supervisor.satisfaction.outOf', {
+                        value: format.number(q.averageRatingToday, { maximumFractionDigits: 1 }),
+                      })}
+                    </>
+                  )}
+                </td>
+                <td>{q.answeredToday}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

@@ -224,6 +224,10 @@ describe('clerk console and supervisor board', () => {
     expect(await clerk1.getByTestId('calls-today').textContent()).toBe('1');
     await expect.poll(() => boardClerkState(supervisor, 'clerk1')).toBe('available');
     await expect.poll(() => supervisor.getByTestId('call-item').count()).toBe(0);
+
+    // The citizen rates the call (the board shows it after the reconnect below).
+    await citizen.next('call:ended');
+    await citizen.request('call:rate', { rating: 5 });
   });
 
   it('is right again after a dropped connection; a declined offer goes back to the queue and the count falls when the citizen leaves', async () => {
@@ -243,6 +247,13 @@ describe('clerk console and supervisor board', () => {
       await clerk1.getByTestId('offer-card').waitFor({ timeout: 15_000 });
       expect(await clerk1.getByTestId('offer-citizen').textContent()).toBe('Bori');
       await expect.poll(() => boardClerkState(supervisor, 'clerk1'), { timeout: 10_000 }).toBe('offered');
+      // The fresh board after the reconnect carries today's rating of the transferred call's queue.
+      const satisfaction = supervisor.getByTestId('satisfaction-table');
+      await expect
+        .poll(() => satisfaction.getByRole('row', { name: /Állampolgársági ügyek/ }).textContent(), {
+          timeout: 10_000,
+        })
+        .toContain('5 / 5');
 
       await clerk1.getByRole('button', { name: 'Elutasítás' }).click();
       await clerk1.getByTestId('offer-card').waitFor({ state: 'detached' });
@@ -250,6 +261,18 @@ describe('clerk console and supervisor board', () => {
 
       await second.request('queue:leave', {});
       await expect.poll(() => boardWaiting(supervisor), { timeout: 10_000 }).toBe(0);
+
+      // Filter by region: the demo clerks sit in Budapest, so Pest shows none; all regions bring them back.
+      await supervisor.getByLabel('Régió').selectOption('Pest');
+      await expect.poll(() => supervisor.getByTestId('clerk-row').count(), { timeout: 10_000 }).toBe(0);
+      await supervisor.getByLabel('Régió').selectOption('');
+      await expect.poll(() => supervisor.getByTestId('clerk-row').count(), { timeout: 10_000 }).toBe(2);
+
+      // The supervisor puts clerk2 back to available from the clerks table; clerk2's console follows.
+      await supervisor.getByLabel('Állapot módosítása: Nagy Péter').selectOption('available');
+      await supervisor.getByRole('button', { name: 'Alkalmaz: Nagy Péter' }).click();
+      await expect.poll(() => clerkState(clerk2), { timeout: 10_000 }).toBe('available');
+      await expect.poll(() => boardClerkState(supervisor, 'clerk2')).toBe('available');
     } finally {
       server.io.of('/supervisor').off('connection', count);
       server.io.of('/clerk').off('connection', count);
