@@ -142,6 +142,9 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       auth: { token: access.grant, protocolVersion: PROTOCOL_VERSION },
       query: { room: access.room },
       transports: ['websocket'],
+      // Its own connection: the SFU closes it when a room ends, which must not take down a signalling
+      // namespace that happens to share the origin (embedded mode serves both on one port).
+      forceNew: true,
       reconnectionDelayMax: 5_000,
     });
     this.socket = socket;

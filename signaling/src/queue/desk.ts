@@ -102,6 +102,11 @@ export class DeskState {
     levels[level] = (levels[level] ?? 0) + delta;
   }
 
+  /** A figure of the queue changed (e.g. its ratings) without a ticket or clerk moving. */
+  touch(queue: QueueId): void {
+    this.touched.add(queue);
+  }
+
   day(queue: QueueId, now: number): DayCounters {
     const key = `${dayOf(now)}|${queue}`;
     let d = this.dayCounters.get(key);

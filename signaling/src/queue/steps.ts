@@ -305,6 +305,7 @@ export class Desk extends DeskState {
     const d = this.day(call.queue, now);
     d.ratingSum += rating;
     d.ratingCount++;
+    this.touch(call.queue);
     return rated;
   }
 }

@@ -375,7 +375,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.match(T0);
       const call = await store.accept(cid('k1'), tid('t1'), T0);
       await store.endCall(call.id, 'citizen_ended', T0 + 1000);
+      const events: StoreEvent[] = [];
+      const unsubscribe = await store.subscribe((e) => events.push(e));
       expect((await store.rateCall(call.id, 5, 'kedves', T0 + 2000)).rating).toBe(5);
+      // The supervisor board refreshes on stats:changed, so a rating alone must announce its queue.
+      await expect
+        .poll(() => events.some((e) => e.type === 'stats:changed' && e.queues.includes(qid('A'))), { timeout: 2000 })
+        .toBe(true);
+      unsubscribe();
       await expectCode(store.rateCall(call.id, 1, null, T0 + 3000), 'CONFLICT');
       const [a] = await store.queueStats(T0 + 4000, [qid('A')]);
       expect(a?.averageRatingToday).toBe(5);

@@ -283,6 +283,7 @@ local function STEP()
   redis.call('HSET', P .. 'call', call.id, cjson.encode(call))
   day_incr(call.queue, 'ratingSum', rating)
   day_incr(call.queue, 'ratingCount', 1)
+  touch(call.queue)
   return call
 end`,
   /** ARGV 7: ticket id. Read only: the ticket, tickets ahead of it, clerk counts, recent handle times. */
