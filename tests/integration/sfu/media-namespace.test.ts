@@ -212,7 +212,8 @@ describe('the /media namespace with a real worker', () => {
     const answers = await Promise.all(Array.from({ length: 150 }, () => client.request('media:stats', {})));
     const limited = answers.filter((a) => errorOf(a) === 'RATE_LIMITED').length;
     expect(limited).toBeGreaterThan(50);
-    expect(answers.filter((a) => a.ok).length).toBeGreaterThanOrEqual(sfu.config.rateLimit.burst);
+    // The join spent one token of the burst; the rest of the burst is answered, refills may add a few.
+    expect(answers.filter((a) => a.ok).length).toBeGreaterThanOrEqual(sfu.config.rateLimit.burst - 1);
     expect(sfu.node.health().ok).toBe(true);
   });
 
