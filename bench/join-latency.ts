@@ -103,21 +103,33 @@ async function caseTypeFor(api: string, username: string): Promise<string> {
   return caseType.code;
 }
 
+/** One call; a call that does not complete within 20 s is returned as `{ failed: 1 }` and cleaned up. */
 async function oneCall(clerkPage: Page, citizenPage: Page, api: string, caseType: string, warm: boolean): Promise<Marks> {
   // The citizen waits first (and warms up when asked); only then does the clerk become available.
   await citizenPage.evaluate(([base, code, w]) => window.callPage.citizenStart(base, code, w), [api, caseType, warm] as const);
-  const clerkMarks = await clerkPage.evaluate(() => window.callPage.clerkNextCall());
-  await citizenPage.waitForFunction(() => window.callPage.citizenDone(), undefined, { timeout: 30_000, polling: 10 });
-  const citizenMarks = await citizenPage.evaluate(() => window.callPage.citizenMarks());
-  await clerkPage.evaluate(() => window.callPage.clerkEndCall());
-  await citizenPage.evaluate(() => window.callPage.citizenEnd());
-  return { ...clerkMarks, ...citizenMarks };
+  let marks: Marks;
+  try {
+    const clerkMarks = await clerkPage.evaluate(() => window.callPage.clerkNextCall());
+    await citizenPage.waitForFunction(() => window.callPage.citizenDone(), undefined, { timeout: 30_000, polling: 10 });
+    const error = await citizenPage.evaluate(() => window.callPage.citizenError());
+    if (error) throw new Error(`citizen: ${error}`);
+    marks = { ...clerkMarks, ...(await citizenPage.evaluate(() => window.callPage.citizenMarks())) };
+  } catch (error) {
+    console.log(`    call failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    marks = { failed: 1 };
+  }
+  await clerkPage.evaluate(() => window.callPage.clerkEndCall()).catch(() => undefined);
+  await citizenPage.evaluate(() => window.callPage.citizenEnd()).catch(() => undefined);
+  return marks;
 }
 
 function report(scenario: Scenario, warm: boolean, calls: Marks[]): BenchResult[] {
   const label = `${warm ? 'warm' : 'cold'} citizen, ${scenario.rttMs === 0 ? 'loopback' : `+${scenario.rttMs} ms RTT`}`;
   const rows: BenchResult[] = [];
-  console.log(`\n  ${label} (${calls.length} calls): ms after accept, p50 / p95 / max`);
+  const failed = calls.filter((m) => m.failed === 1).length;
+  calls = calls.filter((m) => m.failed !== 1);
+  console.log(`\n  ${label} (${calls.length} calls, ${failed} failed): ms after accept, p50 / p95 / max`);
+  rows.push({ bench: 'join-latency', figure: `${label}: calls that did not complete within 20 s`, value: failed, unit: 'calls', notes: `of ${calls.length + failed}` });
   for (const [stage, fn] of STAGES) {
     const s = summarize(calls.map(fn).filter((v) => Number.isFinite(v)));
     console.log(`    ${stage.padEnd(42)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.max.toFixed(1).padStart(7)}  (n=${s.n})`);

@@ -149,7 +149,11 @@ class BenchClerk {
   /** Becomes available; when the offer arrives, accepts it and joins the call. */
   async nextCall(): Promise<Marks> {
     const marks: Marks = {};
-    const offer = new Promise<Offer>((resolve) => (this.pendingOffer = resolve));
+    const offer = new Promise<Offer>((resolve, reject) => {
+      this.pendingOffer = resolve;
+      setTimeout(() => reject(new Error('no offer within 20 s')), 20_000);
+    });
+    offer.catch(() => undefined);
     await ack((cb) => this.socket.emit('clerk:set-state', { state: 'available' }, cb));
     const { ticketId } = await offer;
     const pcsBefore = peerConnections.length;
@@ -194,7 +198,7 @@ class BenchClerk {
 }
 
 /** One citizen: takes a ticket for `caseType`, waits (warm or cold), and is marked through the call. */
-async function citizenCall(options: { api: string; caseType: string; warm: boolean; marks: Marks; ready: () => void }): Promise<() => Promise<void>> {
+async function citizenCall(options: { api: string; caseType: string; warm: boolean; marks: Marks; ready: () => void }): Promise<void> {
   const { api, marks } = options;
   const tracks = await captureTracks();
   const ticket = await json<CreateTicketResponse>(
@@ -216,6 +220,13 @@ async function citizenCall(options: { api: string; caseType: string; warm: boole
     socket.once('connect_error', reject);
   });
   const session = new MediaSession({ statsIntervalMs: 0, simulcast: false });
+  // Registered before anything can fail, so a failed call never leaks into the next one.
+  citizenCleanup = async () => {
+    await session.close();
+    socket.close();
+    for (const t of [tracks.camera, tracks.mic]) t.stop();
+    peerConnections.length = 0;
+  };
   watchRemote(session, marks, 'citizen');
   session.on('state-changed', (state) => console.log(`citizen media ${state}`));
   session.on('error', (error) => console.log(`citizen media error ${error.code ?? ''} ${error.message}`));
@@ -249,12 +260,6 @@ async function citizenCall(options: { api: string; caseType: string; warm: boole
   await until(() => transportsSince(0).length >= 2 && transportsSince(0).every((p) => p.connectedAt !== null));
   marks['citizen.transports-connected'] = Math.max(...transportsSince(0).map((p) => p.connectedAt ?? 0));
   marks['citizen.pcs-created-after-accept'] = transportsSince(pcsAtAccept).length;
-  return async () => {
-    await session.close();
-    socket.close();
-    for (const t of [tracks.camera, tracks.mic]) t.stop();
-    peerConnections.length = 0;
-  };
 }
 
 function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -271,6 +276,7 @@ function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
 
 const clerk = new BenchClerk();
 let citizenCleanup: (() => Promise<void>) | null = null;
+let citizenState: { marks: Marks; done: boolean; error: string | null } = { marks: {}, done: false, error: null };
 
 const api = {
   clerkStart: (base: string, username: string) => clerk.start(base, username),
@@ -279,22 +285,34 @@ const api = {
   /** Resolves once the citizen waits (and, when warm, its media session is connected). */
   citizenStart(base: string, caseType: string, warm: boolean): Promise<void> {
     const marks: Marks = {};
-    (window as unknown as { citizenMarks: Marks }).citizenMarks = marks;
+    citizenState = { marks, done: false, error: null };
+    const state = citizenState;
+    let isReady = false;
     return new Promise<void>((ready, fail) => {
-      citizenCall({ api: base, caseType, warm, marks, ready })
-        .then((cleanup) => {
-          citizenCleanup = cleanup;
-          (window as unknown as { citizenDone: boolean }).citizenDone = true;
-        })
-        .catch(fail);
+      citizenCall({
+        api: base,
+        caseType,
+        warm,
+        marks,
+        ready: () => {
+          isReady = true;
+          ready();
+        },
+      })
+        .then(() => (state.done = true))
+        .catch((error: unknown) => {
+          state.error = error instanceof Error ? error.message : String(error);
+          if (!isReady) fail(error);
+        });
     });
   },
-  citizenMarks: () => (window as unknown as { citizenMarks: Marks }).citizenMarks,
-  citizenDone: () => (window as unknown as { citizenDone?: boolean }).citizenDone === true,
+  citizenMarks: () => citizenState.marks,
+  /** True once the call was seen through, or failed (then `citizenError` says why). */
+  citizenDone: () => citizenState.done || citizenState.error !== null,
+  citizenError: () => citizenState.error,
   async citizenEnd() {
     await citizenCleanup?.();
     citizenCleanup = null;
-    (window as unknown as { citizenDone: boolean }).citizenDone = false;
   },
 };
 (window as unknown as { callPage: typeof api }).callPage = api;
