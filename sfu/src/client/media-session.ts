@@ -65,6 +65,10 @@ export interface MediaSessionOptions {
   requestTimeoutMs?: number;
 }
 
+/** The last loaded device of this page and the router capabilities it was loaded with. */
+let loadedDevice: Device | undefined;
+let loadedDeviceCaps: string | undefined;
+
 type MediaSocket = Socket<ServerToClientOf<MediaPushes>, ClientToServerOf<MediaRequests>>;
 type RequestError = Error & { code?: string };
 
@@ -81,6 +85,10 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   private recvTransport: msc.Transport | undefined;
   private readonly consumers = new Map<string, { consumer: msc.Consumer; remote: RemoteTrack }>();
   private readonly remotePeers = new Map<string, RemotePeer>();
+  /** Producers announced before the receive transport existed (pushes can overtake the join's set-up). */
+  private readonly pendingProducers = new Set<string>();
+  /** Producers being consumed right now: a push and the join answer may name the same one. */
+  private readonly consuming = new Set<string>();
   private readonly local: LocalMedia;
   private readonly watch: TransportWatch;
   private readonly sampler = new StatsSampler();
@@ -212,16 +220,26 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   /** Consumes producers (autoConsume does this on its own). */
   async consume(producerIds: readonly string[]): Promise<void> {
     const transport = this.recvTransport;
-    if (!transport) return;
-    const pending = producerIds.filter((id) => ![...this.consumers.values()].some((c) => c.remote.producerId === id));
-    for (let i = 0; i < pending.length; i += 16) {
-      const { consumers } = await this.request('media:consume', { producerIds: pending.slice(i, i + 16) });
-      const ready: string[] = [];
-      for (const options of consumers) {
-        if (transport.closed) return;
-        ready.push(await this.addConsumer(transport, options));
+    if (!transport) {
+      for (const id of producerIds) this.pendingProducers.add(id);
+      return;
+    }
+    const pending = producerIds.filter(
+      (id) => !this.consuming.has(id) && ![...this.consumers.values()].some((c) => c.remote.producerId === id),
+    );
+    for (const id of pending) this.consuming.add(id);
+    try {
+      for (let i = 0; i < pending.length; i += 16) {
+        const { consumers } = await this.request('media:consume', { producerIds: pending.slice(i, i + 16) });
+        const ready: string[] = [];
+        for (const options of consumers) {
+          if (transport.closed) return;
+          ready.push(await this.addConsumer(transport, options));
+        }
+        if (ready.length > 0) await this.request('media:resume-consumer', { consumerIds: ready });
       }
-      if (ready.length > 0) await this.request('media:resume-consumer', { consumerIds: ready });
+    } finally {
+      for (const id of pending) this.consuming.delete(id);
     }
   }
 
@@ -276,14 +294,24 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       if (this.stateValue === 'closed' || !this.socket?.connected) return;
       if (this.joinedOnce) this.setState('reconnecting');
       this.teardownTransports();
+      this.pendingProducers.clear();
+      // A device loaded by an earlier session of this page is reused when the router offers the same
+      // codecs (every Ablak router does): the join then carries our capabilities, and loading the device
+      // (probe peer connections) and the set-capabilities round trip drop out of the call's start.
+      this.device ??= loadedDevice;
       const joined = await this.request('media:join', {
         ...(this.device?.loaded ? { rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown> } : {}),
         forceTcp: this.options.forceTcp,
       });
-      if (!this.device) this.device = await Device.factory();
-      if (!this.device.loaded) {
+      const routerCaps = JSON.stringify(joined.routerRtpCapabilities);
+      if (this.device?.loaded && this.device !== loadedDevice) {
+        // Own device from an earlier join of this session: the server already has its capabilities.
+      } else if (!this.device?.loaded || loadedDeviceCaps !== routerCaps) {
+        this.device = await Device.factory();
         await this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as unknown as msc.RtpCapabilities });
         await this.request('media:set-capabilities', { rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown> });
+        loadedDevice = this.device;
+        loadedDeviceCaps = routerCaps;
       }
       const iceServers = joined.iceServers.length > 0 ? joined.iceServers : (this.access?.iceServers ?? []);
       if (joined.sendTransport) this.sendTransport = this.createTransport('send', joined.sendTransport, iceServers);
@@ -293,8 +321,9 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       this.joinedOnce = true;
       this.setState('connected');
       this.startStats();
-      await this.local.republish();
-      if (this.options.autoConsume) await this.consume(joined.producers.map((p) => p.producerId));
+      const toConsume = [...new Set([...joined.producers.map((p) => p.producerId), ...this.pendingProducers])];
+      this.pendingProducers.clear();
+      await Promise.all([this.local.republish(), this.options.autoConsume ? this.consume(toConsume) : undefined]);
     };
     this.joining = this.joining.then(run, run).catch((error: RequestError) => {
       this.emit('error', error);

@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseSfuConfig, SfuNode } from '@ablak/sfu';
 import {
   parseCatalogue,
@@ -12,34 +10,13 @@ import {
   type RunningSignaling,
 } from '@ablak/signaling';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const CONSOLE = path.join(REPO_ROOT, 'clerk-console');
+import { ensureAppBuilt, REPO_ROOT } from '../../harness/apps';
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
+export { REPO_ROOT };
 
-/** Builds clerk-console/dist when missing or older than its sources (signaling serves the built app). */
+/** Builds clerk-console/dist when missing or older than its sources (the server serves the built app). */
 export function ensureConsoleBuilt(): void {
-  const index = path.join(CONSOLE, 'dist', 'index.html');
-  const sources = Math.max(
-    newestMtime(path.join(CONSOLE, 'src')),
-    newestMtime(path.join(REPO_ROOT, 'ui', 'src')),
-    newestMtime(path.join(REPO_ROOT, 'sfu', 'src', 'client')),
-    statSync(path.join(CONSOLE, 'index.html')).mtimeMs,
-  );
-  if (existsSync(index) && statSync(index).mtimeMs > sources) return;
-  const result = spawnSync('pnpm', ['--filter', '@ablak/clerk-console', 'build'], {
-    cwd: REPO_ROOT,
-    stdio: 'pipe',
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`clerk-console build failed:\n${result.stdout}\n${result.stderr}`);
+  ensureAppBuilt('clerk-console');
 }
 
 export interface ServerOptions {

@@ -1,38 +1,16 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort } from '@ablak/tests/harness';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const WEB_CLIENT = path.join(REPO_ROOT, 'web-client');
+import { ensureAppBuilt, REPO_ROOT } from '../../../harness/apps';
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
+export { REPO_ROOT };
 
-/** Builds web-client/dist when it is missing or older than its sources (the server serves the built app). */
+/** Builds web-client/dist when missing or older than its sources (the server serves the built app). */
 export function ensureWebClientBuilt(): void {
-  const index = path.join(WEB_CLIENT, 'dist', 'index.html');
-  const sources = Math.max(
-    newestMtime(path.join(WEB_CLIENT, 'src')),
-    newestMtime(path.join(REPO_ROOT, 'ui', 'src')),
-  );
-  if (existsSync(index) && statSync(index).mtimeMs > sources) return;
-  const result = spawnSync('pnpm', ['--filter', '@ablak/web-client', 'build'], {
-    cwd: REPO_ROOT,
-    stdio: 'pipe',
-    encoding: 'utf8',
-    // NODE_ENV=test (set by vitest) would make Vite bundle React's development build
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  if (result.status !== 0) throw new Error(`web-client build failed:\n${result.stdout}\n${result.stderr}`);
+  ensureAppBuilt('web-client');
 }
 
 export interface RunningServer {
