@@ -9,9 +9,9 @@ import { clerkTransition, newClerk, toClerkView } from './clerk';
 import { DEFAULT_DESK_OPTIONS, DeskState, type DeskOptions } from './desk';
 import { matchStep } from './matching';
 import type { AfterWrapUp, CallRecord, ClerkProfile, ClerkRecord, OfferRecord, TicketRecord } from './model';
-import { initialPriority, sortKey, transferPriority } from './score';
+import { transferPriority } from './score';
 import { dayOf } from './stats';
-import { ticketTransition } from './ticket';
+import { newTicket, ticketTransition } from './ticket';
 import type { EnqueueInput, RequestedClerkState, SweepResult } from './inputs';
 
 export function formatCaseReference(year: number, n: number): CaseReference {
@@ -48,30 +48,7 @@ export class Desk extends DeskState {
   enqueue(input: EnqueueInput, now: number): TicketRecord {
     const existing = this.tickets.get(input.id);
     if (existing) return existing;
-    const caseType = this.catalogue.caseType(input.caseType);
-    const priority = initialPriority(input.appointment, input.accessibility.length);
-    const ticket: TicketRecord = {
-      id: input.id,
-      displayName: input.displayName,
-      caseType: caseType.code,
-      queue: caseType.queue,
-      language: input.language,
-      accessibility: [...input.accessibility],
-      priority,
-      enqueuedAt: now,
-      queuedAt: now,
-      score: sortKey(now, priority),
-      state: 'waiting',
-      stateSince: now,
-      room: `room-${input.id}` as TicketRecord['room'],
-      dropDeadline: null,
-      offeredTo: null,
-      offerDeadline: null,
-      directClerk: null,
-      transferNote: null,
-      callId: null,
-      closedReason: null,
-    };
+    const ticket = newTicket(input, this.catalogue.caseType(input.caseType), now);
     this.secrets.set(ticket.id, input.resumeSecret);
     this.putTicket(undefined, ticket, 'enqueued');
     this.recordArrival(ticket.queue, now);

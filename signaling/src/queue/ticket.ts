@@ -8,9 +8,10 @@
  *   ended, abandoned, expired: final.
  */
 import { AblakError } from '@ablak/protocol';
-import type { CallId, ClerkId, PriorityReason, QueueId, TicketState } from '@ablak/protocol';
+import type { CallId, CaseType, ClerkId, PriorityReason, QueueId, TicketState } from '@ablak/protocol';
+import type { EnqueueInput } from './inputs';
 import type { TicketRecord } from './model';
-import { sortKey } from './score';
+import { initialPriority, sortKey } from './score';
 
 export type TicketEvent =
   | { type: 'offer'; clerkId: ClerkId; deadline: number }
@@ -76,4 +77,31 @@ export function ticketTransition(ticket: TicketRecord, event: TicketEvent, now: 
         callId: null,
       };
   }
+}
+
+/** A fresh waiting ticket for `input` (the one record both stores write on enqueue). */
+export function newTicket(input: EnqueueInput, caseType: CaseType, now: number): TicketRecord {
+  const priority = initialPriority(input.appointment, input.accessibility.length);
+  return {
+    id: input.id,
+    displayName: input.displayName,
+    caseType: caseType.code,
+    queue: caseType.queue,
+    language: input.language,
+    accessibility: [...input.accessibility],
+    priority,
+    enqueuedAt: now,
+    queuedAt: now,
+    score: sortKey(now, priority),
+    state: 'waiting',
+    stateSince: now,
+    room: `room-${input.id}` as TicketRecord['room'],
+    dropDeadline: null,
+    offeredTo: null,
+    offerDeadline: null,
+    directClerk: null,
+    transferNote: null,
+    callId: null,
+    closedReason: null,
+  };
 }

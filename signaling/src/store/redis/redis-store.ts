@@ -14,7 +14,7 @@ import type {
 } from '@ablak/protocol';
 import type { Catalogue } from '../../queue/catalogue';
 import { newClerk, toClerkView } from '../../queue/clerk';
-import { initialPriority, sortKey } from '../../queue/score';
+import { newTicket } from '../../queue/ticket';
 import { WINDOW_MS, averageHandleSeconds, computeQueueStats, dayOf, emptyDayCounters, estimateWaitSeconds, staffedCount } from '../../queue/stats';
 import type { DayCounters } from '../../queue/stats';
 import type { ClerkState } from '@ablak/protocol';
@@ -79,30 +79,7 @@ export class RedisStore extends RedisBase implements Store {
   }
 
   async enqueue(input: EnqueueInput, now: number): Promise<TicketRecord> {
-    const caseType = this.catalogue.caseType(input.caseType);
-    const priority = initialPriority(input.appointment, input.accessibility.length);
-    const ticket: TicketRecord = {
-      id: input.id,
-      displayName: input.displayName,
-      caseType: caseType.code,
-      queue: caseType.queue,
-      language: input.language,
-      accessibility: [...input.accessibility],
-      priority,
-      enqueuedAt: now,
-      queuedAt: now,
-      score: sortKey(now, priority),
-      state: 'waiting',
-      stateSince: now,
-      room: `room-${input.id}` as TicketRecord['room'],
-      dropDeadline: null,
-      offeredTo: null,
-      offerDeadline: null,
-      directClerk: null,
-      transferNote: null,
-      callId: null,
-      closedReason: null,
-    };
+    const ticket = newTicket(input, this.catalogue.caseType(input.caseType), now);
     return norm.ticket(await this.step<TicketRecord>('enqueue', now, [JSON.stringify(ticket), input.resumeSecret]));
   }
   async cancel(ticketId: TicketId, now: number): Promise<TicketRecord> {
