@@ -58,7 +58,7 @@ function Shell({
           {online ? t('app.connection.online') : t('app.connection.offline')}
         </p>
         <p className="who">
-          <span className="visually-hidden">{t('app.signedInAs')} </span>
+          <span className="ab-visually-hidden">{t('app.signedInAs')} </span>
           {session.user.displayName}
         </p>
         <LanguageSwitcher />

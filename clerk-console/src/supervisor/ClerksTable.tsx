@@ -99,7 +99,7 @@ function ForceStateForm({ clerk, onForce }: { clerk: ClerkView; onForce: Props['
           .finally(() => setBusy(false));
       }}
     >
-      <label htmlFor={id} className="visually-hidden">
+      <label htmlFor={id} className="ab-visually-hidden">
         {t('supervisor.clerks.changeState', { name: clerk.displayName })}
       </label>
       <select id={id} value={state} onChange={(e) => setState(e.target.value as Forceable)}>

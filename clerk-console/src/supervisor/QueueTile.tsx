@@ -23,7 +23,7 @@ export function QueueTile({ stats, def }: Props) {
       return (
         <span className="muted">
           <span aria-hidden="true">{t('units.none')}</span>
-          <span className="visually-hidden">{t('supervisor.tile.noData')}</span>
+          <span className="ab-visually-hidden">{t('supervisor.tile.noData')}</span>
         </span>
       );
     const ok = value >= stats.targetServiceLevel;

@@ -101,7 +101,7 @@ export function SupervisorBoard({ socket, connected }: Props) {
       <div className="board-main">
         <div className="board-left">
           <section aria-labelledby="queues-heading" className="queues">
-            <h2 id="queues-heading" className="visually-hidden">
+            <h2 id="queues-heading" className="ab-visually-hidden">
               {t('supervisor.boardTab')}
             </h2>
             {snapshot && snapshot.queues.length === 0 && <p>{t('supervisor.noQueues')}</p>}
