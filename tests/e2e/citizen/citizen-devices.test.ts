@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
+import type { TestBrowser } from '@ablak/tests/harness';
 import type { CaseType } from '@ablak/protocol';
-import { login } from './support/clerk';
-import { caseTypeFor, unaccented, waitForScreen, waitForSearchSettled } from './support/flow';
+import { unaccented, waitForScreen, waitForSearchSettled } from './support/flow';
 import { checkScreen, describeViolations } from './support/page';
-import { startServer, type RunningServer } from './support/server';
+import { useCitizenDesk } from './support/desk';
+import type { RunningServer } from './support/server';
 
 /**
  * The browser's own answers to getUserMedia are replaced in the page (the server stays real): Chromium's
@@ -40,23 +40,11 @@ async function walkToDevices(page: Page, url: string, caseType: CaseType): Promi
 }
 
 describe('device check when the camera or the browser lets the citizen down', () => {
+  const desk = useCitizenDesk();
   let server: RunningServer;
   let browser: TestBrowser;
   let caseType: CaseType;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    const clerk = await login(server.url, 'clerk1');
-    caseType = await caseTypeFor(
-      server.url,
-      clerk.user.skills.map((s) => s.queue),
-    );
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  beforeAll(() => ({ server, browser, caseType } = desk));
 
   it('explains a denied permission in plain words and offers to try again', async () => {
     const page = await browser.context.newPage();

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
+import type { TestBrowser } from '@ablak/tests/harness';
 import type { CaseType } from '@ablak/protocol';
-import { login } from './support/clerk';
-import { caseTypeFor, unaccented, waitForScreen, waitForSearchSettled } from './support/flow';
-import { startServer, type RunningServer } from './support/server';
+import { unaccented, waitForScreen, waitForSearchSettled } from './support/flow';
+import { useCitizenDesk } from './support/desk';
+import type { RunningServer } from './support/server';
 
 interface Focused {
   tag: string;
@@ -42,23 +42,11 @@ async function tabTo(page: Page, name: string, max = 40): Promise<Focused> {
 }
 
 describe('citizen app with the keyboard alone', () => {
+  const desk = useCitizenDesk();
   let server: RunningServer;
   let browser: TestBrowser;
   let caseType: CaseType;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    const clerk = await login(server.url, 'clerk1');
-    caseType = await caseTypeFor(
-      server.url,
-      clerk.user.skills.map((s) => s.queue),
-    );
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  beforeAll(() => ({ server, browser, caseType } = desk));
 
   it('goes from the start page into the queue and back out using only Tab, typing, Enter and Space, with visible focus', async () => {
     const page = await browser.context.newPage();

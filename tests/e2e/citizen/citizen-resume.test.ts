@@ -1,36 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '@ablak/tests/harness';
 import { Appointment, type CaseType } from '@ablak/protocol';
 import { queueHeadlessCitizen } from './support/citizen';
-import { login } from './support/clerk';
-import {
-  caseTypeFor,
-  unaccented,
-  waitForScreen,
-  waitForSearchSettled,
-  walkToWaitingRoom,
-} from './support/flow';
+import { unaccented, waitForScreen, waitForSearchSettled, walkToWaitingRoom } from './support/flow';
 import { checkScreen, describeViolations } from './support/page';
-import { startServer, type RunningServer } from './support/server';
+import { useCitizenDesk } from './support/desk';
+import type { RunningServer } from './support/server';
 
 describe('citizen waiting room survives a reload', () => {
+  const desk = useCitizenDesk();
   let server: RunningServer;
   let browser: TestBrowser;
   let caseType: CaseType;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    const clerk = await login(server.url, 'clerk1');
-    caseType = await caseTypeFor(
-      server.url,
-      clerk.user.skills.map((s) => s.queue),
-    );
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  beforeAll(() => ({ server, browser, caseType } = desk));
 
   it('keeps the same ticket and place in the queue after the page is reloaded, then lets the citizen leave', async () => {
     const ahead = await queueHeadlessCitizen(server.url, caseType.code, 'Elöl Álló');
