@@ -6,12 +6,13 @@ import {
   AwayReason,
   CaseReference,
   ChatMessage,
+  ClerkState,
   ClerkView,
   Language,
   LocalizedText,
   PriorityReason,
 } from './domain';
-import { CallId, CaseTypeCode, QueueId, TicketId } from './ids';
+import { CallId, CaseTypeCode, ClerkId, OfficeId, QueueId, TicketId } from './ids';
 import { definePushes, defineRequests } from './rpc';
 
 export const SettableClerkState = z.discriminatedUnion('state', [
@@ -39,6 +40,18 @@ export const Offer = z.object({
 });
 export type Offer = z.infer<typeof Offer>;
 
+/** A clerk a transfer can name (`clerk:colleagues`). */
+export const Colleague = z.object({
+  id: ClerkId,
+  displayName: z.string(),
+  office: OfficeId,
+  officeName: z.string(),
+  state: ClerkState,
+  /** Queue ids the colleague holds a skill for. */
+  skills: z.array(QueueId),
+});
+export type Colleague = z.infer<typeof Colleague>;
+
 export const clerkRequests = defineRequests({
   'clerk:hello': { request: z.object({}).strict(), result: z.object({ clerk: ClerkView, offer: Offer.nullable(), call: CallSummary.nullable() }) },
   'clerk:set-state': { request: SettableClerkState, result: z.object({ clerk: ClerkView }) },
@@ -47,6 +60,13 @@ export const clerkRequests = defineRequests({
     result: z.object({ call: CallSummary, media: MediaAccess }),
   },
   'offer:decline': { request: z.object({ ticketId: TicketId }), result: Empty },
+  /**
+   * Clerks a transfer can name, the caller excluded: everyone of the caller's office, plus anyone
+   * available who shares a skill with the caller. Available first, then the own office, then by name.
+   */
+  'clerk:colleagues': { request: z.object({}).strict(), result: z.object({ colleagues: z.array(Colleague) }) },
+  /** A fresh MediaAccess for the clerk's own open call (a console reloaded mid-call gets its media back). */
+  'call:media': { request: z.object({ callId: CallId }), result: z.object({ media: MediaAccess }) },
   'chat:send': { request: z.object({ callId: CallId, text: ChatText }), result: z.object({ message: ChatMessage }) },
   'call:note': { request: z.object({ callId: CallId, text: z.string().max(5000) }), result: Empty },
   'case:open': { request: z.object({ callId: CallId }), result: z.object({ caseReference: CaseReference }) },

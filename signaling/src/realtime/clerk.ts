@@ -4,6 +4,7 @@ import { AblakError, clerkRequests, type CallId, type ChatMessage } from '@ablak
 import { peerIds } from '../calls/media';
 import { callSummary, offerView } from '../calls/views';
 import { rooms, type AppContext } from '../context';
+import { colleaguesOf } from '../directory/colleagues';
 import { RateLimiter } from '../http/rate-limit';
 import type { StaffRecord } from '../directory/types';
 import type { AfterWrapUp } from '../store/types';
@@ -90,6 +91,18 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
       ctx.metrics.offers.inc({ outcome: 'declined' });
       ctx.matcher.kick();
       return {};
+    },
+    'clerk:colleagues': async (_p, { session }) => ({
+      colleagues: colleaguesOf(session.staff, ctx.directory, await ctx.store.clerkViews()),
+    }),
+    'call:media': async ({ callId }, { session, now }) => {
+      const call = await myCall(session, callId);
+      const media = await ctx.media.access(
+        call.room,
+        { peer: peerIds.clerk(session.clerkId), name: session.staff.displayName, role: 'clerk' },
+        now,
+      );
+      return { media };
     },
     'chat:send': async ({ callId, text }, { socket, session, now }) => {
       const call = await myCall(session, callId);
