@@ -10,6 +10,7 @@ import {
   Skill,
   UiLanguage,
 } from './domain';
+import { MediaAccess } from './common';
 import { CaseTypeCode, OfficeId, TicketId } from './ids';
 
 export const LoginRequest = z.object({
@@ -116,3 +117,18 @@ export type DocumentList = z.infer<typeof DocumentList>;
 /** `POST /api/appointments/:code/check-in`: takes a ticket with appointment priority (CreateTicketResponse). */
 export const CheckInRequest = z.object({ displayName: DisplayName.optional() });
 export type CheckInRequest = z.infer<typeof CheckInRequest>;
+
+/** Longest life of a network-probe grant. */
+export const NETWORK_PROBE_MAX_TTL_SECONDS = 60;
+
+/** `POST /api/network-probe` (no auth, per-IP limit): the body is empty (`{}` or none). */
+export const NetworkProbeRequest = z.object({}).strict();
+export type NetworkProbeRequest = z.infer<typeof NetworkProbeRequest>;
+
+/**
+ * A short-lived grant for a fresh room `probe-<uuid>` on the least-loaded SFU node (role citizen,
+ * may publish, may not subscribe, display name "probe"), so the citizen app can test UDP → TCP →
+ * TURN reachability before it queues. `expiresAt` is the grant's expiry (ms since epoch).
+ */
+export const NetworkProbeResponse = MediaAccess.extend({ expiresAt: z.number() });
+export type NetworkProbeResponse = z.infer<typeof NetworkProbeResponse>;

@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   DOCUMENT_RETENTION_HOURS: int(24, 1, 24 * 90),
   TICKETS_PER_IP_PER_MINUTE: int(20, 1, 100_000),
   LOGINS_PER_IP_PER_MINUTE: int(30, 1, 100_000),
+  /** Network-probe grants (POST /api/network-probe) per client address per minute. */
+  PROBES_PER_IP_PER_MINUTE: int(30, 1, 100_000),
   SOCKET_EVENTS_PER_SECOND: int(20, 1, 10_000),
   DROP_GRACE_SECONDS: int(60, 1, 3600),
   SWEEP_INTERVAL_MS: int(1000, 50, 60_000),
@@ -90,6 +92,7 @@ export interface SignalingConfig {
   readonly documentRetentionHours: number;
   readonly ticketsPerIpPerMinute: number;
   readonly loginsPerIpPerMinute: number;
+  readonly probesPerIpPerMinute: number;
   readonly socketEventsPerSecond: number;
   readonly dropGraceSeconds: number;
   readonly sweepIntervalMs: number;
@@ -147,6 +150,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     documentRetentionHours: e.DOCUMENT_RETENTION_HOURS,
     ticketsPerIpPerMinute: e.TICKETS_PER_IP_PER_MINUTE,
     loginsPerIpPerMinute: e.LOGINS_PER_IP_PER_MINUTE,
+    probesPerIpPerMinute: e.PROBES_PER_IP_PER_MINUTE,
     socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
     dropGraceSeconds: e.DROP_GRACE_SECONDS,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,

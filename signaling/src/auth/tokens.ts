@@ -76,15 +76,20 @@ export class TokenService {
     return claims.data;
   }
 
-  /** A media grant for the SFU (HS256, aud/iss pinned, exp ≤ MEDIA_GRANT_MAX_TTL_SECONDS). */
-  signGrant(claims: MediaGrantClaims): string {
-    const ttl = Math.min(this.config.mediaGrantTtlSeconds, MEDIA_GRANT_MAX_TTL_SECONDS);
+  /** A media grant for the SFU (HS256, aud/iss pinned, exp ≤ MEDIA_GRANT_MAX_TTL_SECONDS; shorter on request). */
+  signGrant(claims: MediaGrantClaims, ttlSeconds?: number): string {
+    const ttl = Math.min(ttlSeconds ?? this.config.mediaGrantTtlSeconds, MEDIA_GRANT_MAX_TTL_SECONDS);
     return jwt.sign({ ...MediaGrantClaims.parse(claims) }, this.config.mediaGrantSecret, {
       algorithm: MEDIA_GRANT_ALGORITHM,
       audience: MEDIA_GRANT_AUDIENCE,
       issuer: MEDIA_GRANT_ISSUER,
       expiresIn: ttl,
     });
+  }
+
+  /** The expiry (ms since epoch) written in a token this service signed. */
+  expiresAt(token: string): number {
+    return expiryOf(token);
   }
 
   private verify(token: string, secret: string, audience: string, issuer: string): unknown {

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import {
   AblakError,
   PeerId,
+  RoomId,
   type IceServer,
   type MediaAccess,
   type Role,
-  type RoomId,
   type SfuNodeInfo,
 } from '@ablak/protocol';
 import type { Logger } from 'pino';
@@ -26,6 +27,13 @@ export interface MediaPeer {
 function load(node: SfuNodeInfo): number {
   const workers = Math.max(1, node.workers);
   return (node.consumers + node.rooms * 2) / workers + node.cpu * 100;
+}
+
+function leastLoaded(live: readonly SfuNodeInfo[]): SfuNodeInfo {
+  const candidates = live.filter((n) => !n.draining).sort((a, b) => load(a) - load(b));
+  const best = candidates[0];
+  if (!best) throw new AblakError('NO_SFU_AVAILABLE', 'No media server is available right now');
+  return best;
 }
 
 /**
@@ -55,9 +63,7 @@ export class MediaBroker {
     const placedId = await this.deps.kv.get(key);
     const placed = placedId ? live.find((n) => n.id === placedId) : undefined;
     if (placed) return placed;
-    const candidates = live.filter((n) => !n.draining).sort((a, b) => load(a) - load(b));
-    const best = candidates[0];
-    if (!best) throw new AblakError('NO_SFU_AVAILABLE', 'No media server is available right now');
+    const best = leastLoaded(live);
     if (placedId) {
       // The old node died: move the room (both peers re-join through the new grants they receive).
       await this.deps.kv.set(key, best.id, PLACEMENT_TTL_SECONDS);
@@ -82,6 +88,30 @@ export class MediaBroker {
       hidden,
     });
     return { sfuUrl: node.url, room, grant, iceServers: this.iceServers };
+  }
+
+  /**
+   * A grant for a throw-away room `probe-<uuid>` on the least-loaded live node (nothing is stored:
+   * the room lives only while the probe is connected). Publish only, never subscribe.
+   */
+  async probe(now: number, ttlSeconds: number): Promise<MediaAccess & { expiresAt: number }> {
+    const node = leastLoaded(await this.deps.store.liveSfuNodes(now));
+    const id = randomUUID();
+    const room = RoomId.parse(`probe-${id}`);
+    const grant = this.deps.tokens.signGrant(
+      {
+        room,
+        peer: PeerId.parse(`probe-${id}`),
+        name: 'probe',
+        role: 'citizen',
+        canPublish: true,
+        canSubscribe: false,
+        hidden: false,
+      },
+      ttlSeconds,
+    );
+    const expiresAt = this.deps.tokens.expiresAt(grant);
+    return { sfuUrl: node.url, room, grant, iceServers: this.iceServers, expiresAt };
   }
 
   /** Like `access`, but null when no SFU is available (the warm-up is best effort). */

@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { io as connectSocket } from 'socket.io-client';
 import {
+  NetworkProbeResponse,
   PROTOCOL_VERSION,
+  type Ack,
   type CallSummary,
   type MediaAccess,
   type Offer,
@@ -53,5 +56,36 @@ describe('embedded default: one process runs signaling and a real SFU node on on
       expect(peer.connected).toBe(true);
     }
     await expect(fx.connect(server.url, '/media', { token: 'x'.repeat(40) })).rejects.toBeTruthy();
+  });
+
+  it('hands out a network-probe grant the real SFU accepts: a send transport, no receive transport', async () => {
+    const config = parseConfig(testEnv({ SFU_EMBEDDED: '1', SFU_WORKERS: '1', SFU_RTC_PORT_BASE: '0' }));
+    const server = await startSignaling(config, {
+      catalogue: testCatalogue(),
+      directory: testDirectory(),
+      embedSfu: embeddedSfu(config),
+    });
+    fx.servers.push(server);
+    const res = await fx.post(server.url, '/api/network-probe', {});
+    const probe = NetworkProbeResponse.parse(res.body);
+    expect(probe.sfuUrl).toBe(server.url);
+    const media = connectSocket(`${probe.sfuUrl}/media`, {
+      auth: { token: probe.grant, protocolVersion: PROTOCOL_VERSION },
+      query: { room: probe.room },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    fx.sockets.push(media);
+    const joined = (await media.timeout(10_000).emitWithAck('media:join', {})) as Ack<{
+      sendTransport: unknown;
+      recvTransport: unknown;
+      peers: unknown[];
+    }>;
+    expect(joined.ok).toBe(true);
+    if (!joined.ok) return;
+    expect(joined.sendTransport).not.toBeNull();
+    expect(joined.recvTransport).toBeNull();
+    expect(joined.peers).toEqual([]);
   });
 });
