@@ -114,6 +114,29 @@ export const mediaRequests = defineRequests({
     result: z.object({ transports: z.array(Loose), producers: z.array(Loose), consumers: z.array(Loose) }),
   },
   'media:leave': { request: z.object({}).strict(), result: Empty },
+  /**
+   * Moves this connected peer (transports, producers and all) into the room of another grant for the
+   * same peer on this node: a warm session enters a call without a new transport. The answer carries
+   * the room's peers and producers and, for a peer that may subscribe, paused consumers of them
+   * already created (the client resumes them once wired up).
+   */
+  'media:switch-room': {
+    request: z.object({ grant: z.string().min(16).max(4096) }),
+    result: z.object({
+      peers: z.array(RemotePeer),
+      producers: z.array(RemoteProducer),
+      consumers: z.array(ConsumerOptions),
+    }),
+  },
+  /**
+   * Connects the receive transport ahead of the first remote track: the SFU answers with a paused
+   * consumer of one of the peer's own producers; consuming it locally runs ICE and DTLS. The SFU closes
+   * that consumer on its own once the transport is connected (or after a few seconds).
+   */
+  'media:warm-up': {
+    request: z.object({}).strict(),
+    result: z.object({ consumer: ConsumerOptions.nullable() }),
+  },
 });
 export type MediaRequests = typeof mediaRequests;
 
@@ -132,5 +155,7 @@ export const mediaPushes = definePushes({
   /** The room moved (worker died) or the server asks for a clean re-join. */
   'media:reconnect-required': z.object({ reason: z.string() }),
   'media:room-closed': z.object({ reason: z.string() }),
+  /** The call room this peer had switched into ended; the peer stays connected and warm. */
+  'media:room-left': z.object({ reason: z.string() }),
 });
 export type MediaPushes = typeof mediaPushes;

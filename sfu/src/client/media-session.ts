@@ -46,6 +46,8 @@ export type MediaSessionEvents = {
   'track-paused': [RemoteTrack];
   stats: [MediaStats];
   'room-closed': [{ reason: string }];
+  /** The call this warm session had switched into ended; the session stays connected in its own room. */
+  'room-left': [{ reason: string }];
   error: [Error & { code?: string }];
 };
 
@@ -81,6 +83,10 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   private socket: MediaSocket | undefined;
   private device: Device | undefined;
   private access: MediaAccess | undefined;
+  /** The access the session joined with (a warm session's own room); `access` is the room it is in now. */
+  private homeAccess: MediaAccess | undefined;
+  /** Whether the receive transport has been connected ahead of the first remote track. */
+  private warmingReceive: Promise<void> | undefined;
   private sendTransport: msc.Transport | undefined;
   private recvTransport: msc.Transport | undefined;
   private readonly consumers = new Map<string, { consumer: msc.Consumer; remote: RemoteTrack }>();
@@ -145,6 +151,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   join(access: MediaAccess): Promise<void> {
     if (this.socket) return Promise.reject(new Error('this media session has already joined; close it first'));
     this.access = access;
+    this.homeAccess = access;
     this.setState('connecting');
     const socket: MediaSocket = io(`${access.sfuUrl.replace(/\/$/, '')}/media`, {
       auth: { token: access.grant, protocolVersion: PROTOCOL_VERSION },
@@ -196,6 +203,67 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     if (tracks.mic) jobs.push(this.local.publish('mic', tracks.mic, options.paused ?? false));
     if (tracks.camera) jobs.push(this.local.publish('camera', tracks.camera, options.paused ?? false));
     await Promise.all(jobs);
+    // Publishing paused is the pre-warm: connect the receive side too, so the call needs no handshake.
+    if (options.paused) await this.warmReceive();
+  }
+
+  /**
+   * Connects the receive transport (ICE + DTLS) before any remote track exists, by consuming one of
+   * our own producers paused for a moment. Best effort: without a producer it does nothing and the
+   * transport connects with its first real consumer as before.
+   */
+  warmReceive(): Promise<void> {
+    const transport = this.recvTransport;
+    if (!transport || transport.closed || transport.connectionState === 'connected') return Promise.resolve();
+    this.warmingReceive ??= (async () => {
+      try {
+        const { consumer: options } = await this.request('media:warm-up', {});
+        if (!options || transport.closed) return;
+        const consumer = await transport.consume({
+          id: options.id,
+          producerId: options.producerId,
+          kind: options.kind,
+          rtpParameters: options.rtpParameters as unknown as msc.RtpParameters,
+          streamId: 'warm-up',
+        });
+        await waitForConnected(transport, 10_000);
+        consumer.close();
+      } catch (error) {
+        this.emit('error', error as RequestError);
+      } finally {
+        this.warmingReceive = undefined;
+      }
+    })();
+    return this.warmingReceive;
+  }
+
+  /**
+   * Moves this connected session into the room of `access` without new transports (a warm clerk
+   * entering a call). The room must live on the same SFU node; a refusal comes back as an Error with
+   * the ack's `code` and the session stays where it was. Tracks of the old room end; those of the new
+   * room arrive as `track-added`.
+   */
+  async switchRoom(access: MediaAccess): Promise<void> {
+    if (!this.socket || this.stateValue === 'closed') throw Object.assign(new Error('join first'), { code: 'CONFLICT' });
+    if (normalizeUrl(access.sfuUrl) !== normalizeUrl(this.access?.sfuUrl ?? '')) {
+      throw Object.assign(new Error('that room is on another media server'), { code: 'OTHER_NODE' });
+    }
+    await this.joining.catch(() => undefined);
+    const transport = this.recvTransport;
+    const entered = await this.request('media:switch-room', { grant: access.grant });
+    this.access = access;
+    this.socket.auth = { token: access.grant, protocolVersion: PROTOCOL_VERSION };
+    for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
+    this.remotePeers.clear();
+    for (const peer of entered.peers) this.remotePeers.set(peer.peerId, peer);
+    const ready: string[] = [];
+    if (transport && !transport.closed) {
+      for (const options of entered.consumers) ready.push(await this.addConsumer(transport, options));
+    }
+    if (ready.length > 0) await this.request('media:resume-consumer', { consumerIds: ready });
+    const consumed = new Set(entered.consumers.map((c) => c.producerId));
+    const rest = entered.producers.map((p) => p.producerId).filter((id) => !consumed.has(id));
+    if (rest.length > 0 && this.options.autoConsume) await this.consume(rest);
   }
 
   /** Switches device without renegotiation; `null` stops sending for that source but keeps the producer. */
@@ -433,6 +501,13 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
         this.emit('room-closed', { reason: String(payload['reason']) });
         void this.close();
         break;
+      case 'media:room-left':
+        for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
+        this.remotePeers.clear();
+        this.access = this.homeAccess;
+        if (this.socket && this.homeAccess) this.socket.auth = { token: this.homeAccess.grant, protocolVersion: PROTOCOL_VERSION };
+        this.emit('room-left', { reason: String(payload['reason']) });
+        break;
       default:
         break;
     }
@@ -487,4 +562,31 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     this.stateValue = state;
     this.emit('state-changed', state);
   }
+}
+
+function normalizeUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** Resolves once a transport reports `connected` (rejects on failure or after `timeoutMs`). */
+function waitForConnected(transport: msc.Transport, timeoutMs: number): Promise<void> {
+  if (transport.connectionState === 'connected') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      transport.off('connectionstatechange', onChange);
+      reject(new Error('receive transport did not connect'));
+    }, timeoutMs);
+    const onChange = (state: RTCPeerConnectionState) => {
+      if (state === 'connected') {
+        clearTimeout(timer);
+        transport.off('connectionstatechange', onChange);
+        resolve();
+      } else if (state === 'failed' || state === 'closed') {
+        clearTimeout(timer);
+        transport.off('connectionstatechange', onChange);
+        reject(new Error(`receive transport ${state}`));
+      }
+    };
+    transport.on('connectionstatechange', onChange);
+  });
 }

@@ -74,8 +74,22 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
     socket.emit(event, payload);
   };
   const peer = new Peer(claims, push, logger);
+  /** The grant of the handshake: a warm peer returns to its room when a call it switched into ends. */
+  const ownClaims = claims;
   let room: Room | undefined;
   deps.onPeer(peer);
+  peer.on('left-room', () => {
+    room = undefined;
+    peer.claims = ownClaims;
+    void deps
+      .openRoom(ownClaims.room)
+      .then((home) => {
+        if (peer.closed || room !== undefined) return;
+        room = home;
+        return home.enter(peer);
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not return to the own room'));
+  });
   peer.once('close', () => {
     if (socket.connected) socket.disconnect(true);
   });
@@ -91,6 +105,7 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
 
   const handlers: MediaHandler[] = [
     defineHandler('media:join', async (req) => {
+      const claims = peer.claims;
       let target = await deps.openRoom(claims.room);
       const previous = target.peer(peer.id);
       if (previous && previous !== peer) {
@@ -99,6 +114,7 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
         previous.close();
         target = await deps.openRoom(claims.room); // the room closed if the old peer was alone in it
       }
+      if (room && room !== target) room.leave(peer);
       room = target;
       return target.join(
         peer,
@@ -160,6 +176,34 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
       joined();
       const stats = await peer.stats();
       return stats as { transports: Record<string, unknown>[]; producers: Record<string, unknown>[]; consumers: Record<string, unknown>[] };
+    }),
+    defineHandler('media:switch-room', async (req) => {
+      if (!peer.homeRouter) throw new AblakError('CONFLICT', 'join first: switching moves a connected session');
+      let next: MediaGrantClaims;
+      try {
+        next = verifyMediaGrant(req.grant, { secret: deps.grantSecret });
+      } catch (error) {
+        throw error instanceof AblakError ? new AblakError('GRANT_INVALID', error.message) : error;
+      }
+      if (next.peer !== peer.id || next.role !== peer.claims.role || next.hidden !== peer.claims.hidden) {
+        throw new AblakError('FORBIDDEN', 'that grant is for another peer');
+      }
+      let target = await deps.openRoom(next.room);
+      const previous = target.peer(peer.id);
+      if (previous && previous !== peer) {
+        previous.logger.info('replaced by a switching warm session');
+        previous.close();
+        target = await deps.openRoom(next.room);
+      }
+      if (room && room !== target) room.leave(peer);
+      peer.claims = next;
+      room = target;
+      logger.debug({ to: next.room }, 'switched room');
+      return target.enter(peer);
+    }),
+    defineHandler('media:warm-up', async () => {
+      joined();
+      return { consumer: await peer.warmUpConsumer() };
     }),
     defineHandler('media:leave', async () => {
       // Closing after the ack is written: closing the peer disconnects the socket.

@@ -33,11 +33,19 @@ export type PeerEvents = {
   'producer-added': [PeerProducer];
   'producer-closed': [producerId: string];
   'producer-paused': [producerId: string, paused: boolean];
+  /** The room this peer had switched into ended; the peer keeps its transports. */
+  'left-room': [reason: string];
   close: [];
 };
 
+/** The room whose router holds a peer's transports, as the peer sees it. */
+export interface HomeRoom {
+  release(peer: Peer): void;
+}
+
 const MAX_PRODUCERS = 4;
 const MAX_CONSUMERS = 64;
+const WARM_UP_TTL_MS = 10_000;
 
 /**
  * One browser in one room: owns its transports, producers and consumers, and checks every request
@@ -52,8 +60,13 @@ export class Peer extends TypedEmitter<PeerEvents> {
   private readonly consumers = new Map<string, types.Consumer>();
   private closedFlag = false;
 
+  /** The router that holds this peer's transports (set by `openTransports`). */
+  homeRouter: types.Router | undefined;
+  private home: HomeRoom | undefined;
+
   constructor(
-    readonly claims: MediaGrantClaims,
+    /** The grant in force: the handshake's, or the one of the room the peer switched into. */
+    public claims: MediaGrantClaims,
     private readonly push: PushFn,
     readonly logger: Logger,
   ) {
@@ -89,6 +102,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     settings: TransportSettings,
   ): Promise<{ send: TransportOptions | null; recv: TransportOptions | null }> {
     this.resetMedia();
+    this.homeRouter = router;
     const open = async (direction: 'send' | 'recv') => {
       const transport = await router.createWebRtcTransport({
         webRtcServer,
@@ -211,6 +225,66 @@ export class Peer extends TypedEmitter<PeerEvents> {
     this.consumers.get(consumerId)?.close();
   }
 
+  /** The room whose router will hold this peer's transports from now on (the old one is released). */
+  moveHome(room: HomeRoom): void {
+    if (this.home && this.home !== room) this.home.release(this);
+    this.home = room;
+  }
+
+  /** Called by a room this peer had switched into when that room ends. */
+  leftRoom(reason: string): void {
+    if (this.closedFlag) return;
+    this.notify('media:room-left', { reason });
+    this.safeEmit('left-room', reason);
+  }
+
+  /** Closes the consumers of tracks sent by the given peers (this peer left the room they are in). */
+  closeConsumersFrom(peerIds: ReadonlySet<string>): void {
+    for (const consumer of [...this.consumers.values()]) {
+      if (peerIds.has(String(consumer.appData['from']))) consumer.close();
+    }
+  }
+
+  /**
+   * A paused consumer of one of this peer's own producers: consuming it in the browser makes the
+   * receive transport run ICE and DTLS before any remote track exists. Closed here once the transport
+   * is connected, or after WARM_UP_TTL_MS.
+   */
+  async warmUpConsumer(): Promise<ConsumerOptions | null> {
+    const transport = this.recvTransport;
+    const caps = this.rtpCapabilities;
+    if (!transport || !caps || !this.claims.canSubscribe) return null;
+    if (transport.dtlsState === 'connected') return null;
+    const own = this.producerList.find((p) => p.producer.kind === 'audio') ?? this.producerList[0];
+    if (!own || !this.homeRouter?.canConsume({ producerId: own.producer.id, rtpCapabilities: caps })) return null;
+    const consumer = await transport.consume({
+      producerId: own.producer.id,
+      rtpCapabilities: caps,
+      paused: true,
+      appData: { peer: this.id, from: this.id, source: own.source, warmUp: true },
+    });
+    const done = () => {
+      clearTimeout(timer);
+      transport.off('dtlsstatechange', onState);
+      if (!consumer.closed) consumer.close();
+    };
+    const onState = (state: types.DtlsState) => {
+      if (state !== 'new' && state !== 'connecting') done();
+    };
+    const timer = setTimeout(done, WARM_UP_TTL_MS);
+    transport.on('dtlsstatechange', onState);
+    consumer.observer.once('close', done);
+    return {
+      id: consumer.id,
+      producerId: own.producer.id,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+      peerId: this.id,
+      source: own.source,
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
   async pauseConsumer(consumerId: string): Promise<void> {
     await this.consumer(consumerId).pause();
   }
@@ -251,6 +325,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     this.recvTransport?.close();
     this.sendTransport = undefined;
     this.recvTransport = undefined;
+    this.homeRouter = undefined;
     for (const { producer } of [...this.producers.values()]) producer.close();
     this.producers.clear();
     this.consumers.clear();
@@ -260,7 +335,10 @@ export class Peer extends TypedEmitter<PeerEvents> {
     if (this.closedFlag) return;
     this.resetMedia();
     this.closedFlag = true;
+    const home = this.home;
+    this.home = undefined;
     this.safeEmit('close');
+    home?.release(this);
     this.removeAllListeners();
   }
 

@@ -28,9 +28,65 @@ export interface JoinRequest {
 
 export type JoinResult = ResultOf<MediaRequests, 'media:join'>;
 
-/** One call: one Router on one worker, and the peers in it. */
+/** What a peer sees when it switches into a room: who is there, what they send, consumers ready to resume. */
+export interface EnterResult {
+  peers: RemotePeer[];
+  producers: RemoteProducer[];
+  consumers: ConsumerOptions[];
+}
+
+/**
+ * Producers piped into a router other than their own, by target router then producer id (pipeToRouter
+ * keeps the id). A warm peer's transports live on its home router while it is a member of a call room
+ * on another router: the tracks cross between the two through these pipes.
+ */
+const piped = new WeakMap<types.Router, Map<string, Promise<types.Producer>>>();
+
+async function pipeInto(producer: types.Producer, from: types.Router, to: types.Router): Promise<void> {
+  if (from === to) return;
+  let byId = piped.get(to);
+  if (!byId) {
+    byId = new Map();
+    piped.set(to, byId);
+  }
+  const known = byId.get(producer.id);
+  if (known) {
+    await known;
+    return;
+  }
+  const table = byId;
+  const pending = from.pipeToRouter({ producerId: producer.id, router: to }).then(({ pipeProducer }) => {
+    if (!pipeProducer) throw new AblakError('INTERNAL', 'pipe produced nothing');
+    pipeProducer.observer.once('close', () => {
+      if (table.get(producer.id) === pending) table.delete(producer.id);
+    });
+    return pipeProducer;
+  });
+  byId.set(producer.id, pending);
+  try {
+    await pending;
+  } catch (error) {
+    if (byId.get(producer.id) === pending) byId.delete(producer.id);
+    throw error;
+  }
+}
+
+/** Closes the copy of `producerId` piped into `router`, so its consumers there close too. */
+function unpipe(producerId: string, router: types.Router): void {
+  const pending = piped.get(router)?.get(producerId);
+  void pending?.then((p) => p.close()).catch(() => undefined);
+}
+
+/**
+ * One call: one Router on one worker, and the peers in it. A *member* takes part in the room; a
+ * *resident* has its transports on the room's router. A peer that joined the room is both; a warm
+ * peer that switched in from its standby room is a member here and a resident there.
+ */
 export class Room extends TypedEmitter<RoomEvents> {
   private readonly peers = new Map<string, Peer>();
+  private readonly residents = new Set<Peer>();
+  /** Unsubscribes a member's producer events from this room. */
+  private readonly detach = new Map<Peer, () => void>();
   private closedFlag = false;
   /** Settles once the room has a live router (after creation or after moving off a dead worker). */
   private ready: Promise<void> = Promise.resolve();
@@ -77,6 +133,8 @@ export class Room extends TypedEmitter<RoomEvents> {
     const isNew = existing === undefined;
     if (isNew) this.add(peer);
     if (request.rtpCapabilities) peer.rtpCapabilities = request.rtpCapabilities;
+    peer.moveHome(this);
+    this.residents.add(peer);
     try {
       const transports = await peer.openTransports(
         this.routerRef,
@@ -111,13 +169,87 @@ export class Room extends TypedEmitter<RoomEvents> {
         if (!owner) throw new AblakError('PRODUCER_NOT_FOUND', 'no such producer in your room');
         if (owner === peer) throw new AblakError('CANNOT_CONSUME', 'cannot consume your own producer');
         const entry = owner.producerList.find((e) => e.producer.id === producerId) as PeerProducer;
-        created.push(await peer.consume(this.routerRef, { ...entry, peerId: owner.id }));
+        created.push(await this.consumeVia(peer, owner, entry));
       }
       return created;
     } catch (error) {
       for (const consumer of created) peer.closeConsumer(consumer.id);
       throw error;
     }
+  }
+
+  /** Creates `peer`'s consumer of `owner`'s producer on the peer's own router, piping it there first. */
+  private async consumeVia(peer: Peer, owner: Peer, entry: PeerProducer): Promise<ConsumerOptions> {
+    const target = peer.homeRouter;
+    const source = owner.homeRouter;
+    if (!target || !source) throw new AblakError('TRANSPORT_NOT_FOUND', 'no transports: join first');
+    await pipeInto(entry.producer, source, target);
+    return peer.consume(target, { ...entry, peerId: owner.id });
+  }
+
+  /**
+   * A connected peer (transports on another room's router) enters this room: it is announced, its
+   * producers are piped in for the others, and paused consumers of everything already here are made for
+   * it in the same step.
+   */
+  async enter(peer: Peer): Promise<EnterResult> {
+    await this.ready;
+    if (this.closedFlag) throw new AblakError('CONFLICT', 'the room is closed');
+    const existing = this.peers.get(peer.id);
+    if (existing !== undefined && existing !== peer) throw new AblakError('CONFLICT', 'this peer is already in the room');
+    const source = peer.homeRouter;
+    if (!source) throw new AblakError('TRANSPORT_NOT_FOUND', 'no transports: join first');
+    if (existing === undefined) {
+      this.add(peer);
+      if (!peer.hidden) this.broadcast(peer, (p) => p.notify('media:peer-joined', describePeer(peer)));
+      // Pipe our producers in now (the others' consume waits on the same pipe), then announce them.
+      for (const entry of peer.producerList) {
+        void pipeInto(entry.producer, source, this.routerRef).catch((error: unknown) =>
+          this.logger.warn({ err: error, producer: entry.producer.id }, 'pipe into room failed'),
+        );
+        this.broadcast(peer, (p) => p.notify('media:producer-added', describeProducer(peer, entry)));
+      }
+    }
+    const others = [...this.peers.values()].filter((p) => p !== peer);
+    const producers = others.flatMap((p) => p.producerList.map((entry) => ({ owner: p, entry })));
+    const consumers: ConsumerOptions[] = [];
+    if (existing === undefined && peer.claims.canSubscribe && peer.rtpCapabilities) {
+      try {
+        for (const { owner, entry } of producers) consumers.push(await this.consumeVia(peer, owner, entry));
+      } catch (error) {
+        for (const consumer of consumers) peer.closeConsumer(consumer.id);
+        throw error;
+      }
+    }
+    return {
+      peers: others.filter((p) => !p.hidden).map(describePeer),
+      producers: producers.map(({ owner, entry }) => describeProducer(owner, entry)),
+      consumers,
+    };
+  }
+
+  /**
+   * `peer` stops taking part (it switched to another room, or this room ended under it) but keeps its
+   * transports: its consumers of this room's tracks close, and the others' copies of its tracks too.
+   */
+  leave(peer: Peer): void {
+    if (this.peers.get(peer.id) !== peer) return;
+    this.detach.get(peer)?.();
+    this.detach.delete(peer);
+    this.peers.delete(peer.id);
+    peer.closeConsumersFrom(new Set(this.peers.keys()));
+    if (peer.homeRouter !== this.routerRef) for (const entry of peer.producerList) unpipe(entry.producer.id, this.routerRef);
+    if (!peer.hidden) this.broadcast(peer, (p) => p.notify('media:peer-left', { peerId: peer.id }));
+    this.closeIfUnused();
+  }
+
+  /** `peer`'s transports left this router (it joined elsewhere, or closed). */
+  release(peer: Peer): void {
+    if (this.residents.delete(peer)) this.closeIfUnused();
+  }
+
+  private closeIfUnused(): void {
+    if (this.peers.size === 0 && this.residents.size === 0) this.close('empty');
   }
 
   /**
@@ -134,7 +266,8 @@ export class Room extends TypedEmitter<RoomEvents> {
       this.routerRef = router;
       this.slotRef = slot;
       this.logger.warn({ worker: slot.index, peers: this.peers.size }, 'room re-created on a live worker');
-      for (const peer of this.peers.values()) {
+      for (const peer of new Set([...this.peers.values(), ...this.residents])) {
+        this.residents.delete(peer);
         peer.resetMedia();
         peer.notify('media:reconnect-required', { reason: 'worker-died' });
       }
@@ -147,10 +280,20 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (this.closedFlag) return;
     this.closedFlag = true;
     for (const peer of [...this.peers.values()]) {
+      if (peer.homeRouter !== undefined && peer.homeRouter !== this.routerRef) {
+        // A warm peer that switched in: it leaves, stays connected and goes back to its own room.
+        this.detach.get(peer)?.();
+        peer.closeConsumersFrom(new Set(this.peers.keys()));
+        peer.leftRoom(reason);
+        continue;
+      }
       peer.notify('media:room-closed', { reason });
       peer.close();
     }
+    for (const peer of [...this.residents]) if (!peer.closed) peer.close();
     this.peers.clear();
+    this.residents.clear();
+    this.detach.clear();
     this.routerRef.close();
     this.logger.info({ reason }, 'room closed');
     this.safeEmit('close', reason);
@@ -159,18 +302,36 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   private add(peer: Peer): void {
     this.peers.set(peer.id, peer);
-    peer.on('producer-added', (entry) =>
-      this.broadcast(peer, (p) => p.notify('media:producer-added', describeProducer(peer, entry))),
-    );
-    peer.on('producer-closed', (producerId) => this.broadcast(peer, (p) => p.notify('media:producer-closed', { producerId })));
-    peer.on('producer-paused', (producerId, paused) =>
-      this.broadcast(peer, (p) => p.notify('media:producer-paused', { producerId, paused })),
-    );
-    peer.once('close', () => {
-      if (this.peers.get(peer.id) !== peer) return;
-      this.peers.delete(peer.id);
-      if (!peer.hidden) this.broadcast(peer, (p) => p.notify('media:peer-left', { peerId: peer.id }));
-      if (this.peers.size === 0) this.close('empty');
+    const added = (entry: PeerProducer) => {
+      const source = peer.homeRouter;
+      if (source && source !== this.routerRef) {
+        void pipeInto(entry.producer, source, this.routerRef).catch((error: unknown) =>
+          this.logger.warn({ err: error, producer: entry.producer.id }, 'pipe into room failed'),
+        );
+      }
+      this.broadcast(peer, (p) => p.notify('media:producer-added', describeProducer(peer, entry)));
+    };
+    const closed = (producerId: string) => this.broadcast(peer, (p) => p.notify('media:producer-closed', { producerId }));
+    const paused = (producerId: string, isPaused: boolean) =>
+      this.broadcast(peer, (p) => p.notify('media:producer-paused', { producerId, paused: isPaused }));
+    const gone = () => {
+      this.residents.delete(peer);
+      if (this.peers.get(peer.id) === peer) {
+        this.peers.delete(peer.id);
+        this.detach.delete(peer);
+        if (!peer.hidden) this.broadcast(peer, (p) => p.notify('media:peer-left', { peerId: peer.id }));
+      }
+      this.closeIfUnused();
+    };
+    peer.on('producer-added', added);
+    peer.on('producer-closed', closed);
+    peer.on('producer-paused', paused);
+    peer.once('close', gone);
+    this.detach.set(peer, () => {
+      peer.off('producer-added', added);
+      peer.off('producer-closed', closed);
+      peer.off('producer-paused', paused);
+      peer.off('close', gone);
     });
   }
 

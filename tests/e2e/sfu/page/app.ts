@@ -17,6 +17,16 @@ interface RemoteReport {
 }
 
 let session: MediaSession | undefined;
+
+/** Every RTCPeerConnection this page opened (a warm session must open none when it enters a call). */
+let peerConnectionsOpened = 0;
+const NativePeerConnection = window.RTCPeerConnection;
+window.RTCPeerConnection = class extends NativePeerConnection {
+  constructor(config?: RTCConfiguration) {
+    super(config);
+    peerConnectionsOpened += 1;
+  }
+} as typeof RTCPeerConnection;
 const events: { event: string; peerId?: string; state?: string; code?: string }[] = [];
 const elements = new Map<string, HTMLMediaElement>();
 
@@ -44,6 +54,8 @@ const api = {
       events.push({ event: 'track-removed', peerId: track.peerId });
     });
     session.on('error', (error) => events.push({ event: 'error', code: error.code }));
+    session.on('room-left', ({ reason }) => events.push({ event: 'room-left', state: reason }));
+    session.on('room-closed', ({ reason }) => events.push({ event: 'room-closed', state: reason }));
     try {
       await session.join(access);
     } catch (error) {
@@ -54,6 +66,21 @@ const api = {
       await session.publish({ camera: stream.getVideoTracks()[0] ?? null, mic: stream.getAudioTracks()[0] ?? null }, { paused: options.paused ?? false });
     }
     return session.state;
+  },
+  /** Moves the connected session into another room (warm clerk entering a call); answers the refusal code. */
+  async switchRoom(access: MediaAccess): Promise<string> {
+    try {
+      await session?.switchRoom(access);
+      return 'ok';
+    } catch (error) {
+      return (error as { code?: string }).code ?? 'unknown';
+    }
+  },
+  peerConnectionsOpened: () => peerConnectionsOpened,
+  /** Connection states of the page's transports as RTCPeerConnections see them. */
+  async muteAll(): Promise<void> {
+    await session?.mute('camera');
+    await session?.mute('mic');
   },
   async unmuteAll(): Promise<void> {
     await session?.unmute('camera');
