@@ -52,6 +52,15 @@ export const Colleague = z.object({
 });
 export type Colleague = z.infer<typeof Colleague>;
 
+/** One entry of a call's notes (`call:notes`, oldest first). */
+export const CallNote = z.object({
+  at: z.number(),
+  text: z.string(),
+  /** Set on the entry `wrapup:done` writes; null on notes taken during the call. */
+  outcome: OfferOutcome.nullable(),
+});
+export type CallNote = z.infer<typeof CallNote>;
+
 export const clerkRequests = defineRequests({
   'clerk:hello': { request: z.object({}).strict(), result: z.object({ clerk: ClerkView, offer: Offer.nullable(), call: CallSummary.nullable() }) },
   'clerk:set-state': { request: SettableClerkState, result: z.object({ clerk: ClerkView }) },
@@ -69,6 +78,8 @@ export const clerkRequests = defineRequests({
   'call:media': { request: z.object({ callId: CallId }), result: z.object({ media: MediaAccess }) },
   'chat:send': { request: z.object({ callId: CallId, text: ChatText }), result: z.object({ message: ChatMessage }) },
   'call:note': { request: z.object({ callId: CallId, text: z.string().max(5000) }), result: Empty },
+  /** The notes of one of the clerk's own calls (open or in wrap-up), oldest first. */
+  'call:notes': { request: z.object({ callId: CallId }), result: z.object({ notes: z.array(CallNote) }) },
   'case:open': { request: z.object({ callId: CallId }), result: z.object({ caseReference: CaseReference }) },
   'call:transfer': {
     request: z.object({ callId: CallId, target: TransferTarget, note: z.string().trim().max(1000).default('') }),

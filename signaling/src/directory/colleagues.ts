@@ -22,7 +22,11 @@ const byName = new Intl.Collator('hu', { sensitivity: 'base' });
  * every available clerk elsewhere who shares a skill with `me`; never `me`. States come from the
  * store's views (a clerk the store has never seen is offline); profile data from the directory.
  */
-export function colleaguesOf(me: StaffRecord, directory: Directory, views: readonly ClerkView[]): Colleague[] {
+export function colleaguesOf(
+  me: StaffRecord,
+  directory: Directory,
+  views: readonly ClerkView[],
+): Colleague[] {
   const state = new Map<string, ClerkState>();
   for (const v of views) state.set(v.id, v.state);
   const mySkills = new Set<QueueId>(me.skills.map((s) => s.queue));

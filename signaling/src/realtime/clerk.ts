@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ClerkId } from '@ablak/protocol';
-import { AblakError, clerkRequests, type CallId, type ChatMessage } from '@ablak/protocol';
+import {
+  AblakError,
+  OfferOutcome,
+  clerkRequests,
+  type CallId,
+  type CallNote,
+  type ChatMessage,
+} from '@ablak/protocol';
+import { z } from 'zod';
 import { peerIds } from '../calls/media';
 import { callSummary, offerView } from '../calls/views';
 import { rooms, type AppContext } from '../context';
@@ -11,6 +19,21 @@ import type { AfterWrapUp } from '../store/types';
 import { requireRole, sessionOf, watchExpiry } from './auth';
 import { attachHandlers, defineHandlers } from './handler';
 import { pushCitizen, pushClerk } from './push';
+
+// Entries of `notes:<callId>` in the KV: call:note writes { at, text }, wrapup:done adds the outcome.
+const StoredNote = z.object({
+  at: z.number(),
+  text: z.string(),
+  outcome: OfferOutcome.nullable().optional(),
+});
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}
 
 /** A clerk whose consoles are all gone for this long is signed off (unless in a call). */
 const OFFLINE_GRACE_MS = 15_000;
@@ -127,6 +150,16 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
         NOTE_MAX_ENTRIES,
       );
       return {};
+    },
+    'call:notes': async ({ callId }, { session }) => {
+      const call = await myCall(session, callId, { open: false });
+      const notes: CallNote[] = [];
+      for (const raw of await ctx.kv.list(`notes:${call.id}`)) {
+        const entry = StoredNote.safeParse(safeJson(raw));
+        if (entry.success)
+          notes.push({ at: entry.data.at, text: entry.data.text, outcome: entry.data.outcome ?? null });
+      }
+      return { notes };
     },
     'case:open': async ({ callId }, { session, now }) => {
       const call = await myCall(session, callId, { open: false });

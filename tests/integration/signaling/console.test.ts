@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clerkRequests, type CallSummary, type Colleague, type MediaAccess, type Offer } from '@ablak/protocol';
+import {
+  clerkRequests,
+  type CallSummary,
+  type Colleague,
+  type MediaAccess,
+  type Offer,
+} from '@ablak/protocol';
 import type { RunningSignaling } from '@ablak/signaling';
 import { expectOk, Fixture, type Client } from './harness';
 
@@ -57,7 +63,9 @@ describe('clerk console support: colleagues to transfer to, media back after a r
       ['c3', 'available'],
       ['c4', 'away'],
     ]);
-    const [first] = expectOk(await clerk('c1').request<{ colleagues: Colleague[] }>('clerk:colleagues')).colleagues;
+    const [first] = expectOk(
+      await clerk('c1').request<{ colleagues: Colleague[] }>('clerk:colleagues'),
+    ).colleagues;
     expect(first).toEqual({
       id: 'c2',
       displayName: 'Clerk c2',
@@ -77,12 +85,17 @@ describe('clerk console support: colleagues to transfer to, media back after a r
   it('gives a console reloaded mid-call a fresh grant for the same room, and only for its own open call', async () => {
     const offered = clerk('c1').next<Offer>('offer:received');
     const t = await fx.ticket(server.url, { caseType: 'DRV-01' });
-    const citizen = await fx.connect(server.url, '/citizen', { token: t.citizenToken, resumeSecret: t.resumeSecret });
+    const citizen = await fx.connect(server.url, '/citizen', {
+      token: t.citizenToken,
+      resumeSecret: t.resumeSecret,
+    });
     expectOk(await citizen.request('queue:join'));
     expectOk(await clerk('c1').request('clerk:set-state', { state: 'available' }));
     await offered;
     const accepted = expectOk(
-      await clerk('c1').request<{ call: CallSummary; media: MediaAccess }>('offer:accept', { ticketId: t.ticketId }),
+      await clerk('c1').request<{ call: CallSummary; media: MediaAccess }>('offer:accept', {
+        ticketId: t.ticketId,
+      }),
     );
 
     // The console reloads: a new socket, the call comes back from clerk:hello, the media from call:media.
@@ -123,5 +136,45 @@ describe('clerk console support: colleagues to transfer to, media back after a r
       error: { code: 'CONFLICT' },
     });
     expectOk(await clerk('c1').request('wrapup:done', { next: 'offline' }));
+  });
+
+  it('reads back the notes of its own call, oldest first, during the call and in wrap-up', async () => {
+    const offered = clerk('c2').next<Offer>('offer:received');
+    const t = await fx.ticket(server.url, { caseType: 'ID-02' });
+    const citizen = await fx.connect(server.url, '/citizen', {
+      token: t.citizenToken,
+      resumeSecret: t.resumeSecret,
+    });
+    expectOk(await citizen.request('queue:join'));
+    expectOk(await clerk('c2').request('clerk:set-state', { state: 'available' }));
+    await offered;
+    const { call } = expectOk(
+      await clerk('c2').request<{ call: CallSummary }>('offer:accept', { ticketId: t.ticketId }),
+    );
+    const notesOf = async (c: Client) => {
+      const ack = expectOk(await c.request<{ notes: unknown[] }>('call:notes', { callId: call.callId }));
+      return clerkRequests['call:notes'].result.parse(ack).notes.map((n) => [n.text, n.outcome]);
+    };
+    expect(await notesOf(clerk('c2'))).toEqual([]);
+    expectOk(await clerk('c2').request('call:note', { callId: call.callId, text: 'Lakcímkártya is kell' }));
+    expectOk(await clerk('c2').request('call:note', { callId: call.callId, text: 'Fotó rendben' }));
+    expect(await notesOf(clerk('c2'))).toEqual([
+      ['Lakcímkártya is kell', null],
+      ['Fotó rendben', null],
+    ]);
+    expect(await clerk('c1').request('call:notes', { callId: call.callId })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expectOk(await clerk('c2').request('call:end', { callId: call.callId }));
+    expect(await notesOf(clerk('c2'))).toHaveLength(2);
+    expectOk(
+      await clerk('c2').request('wrapup:done', { outcome: 'resolved', notes: 'Kész', next: 'offline' }),
+    );
+    expect(await notesOf(clerk('c2'))).toEqual([
+      ['Lakcímkártya is kell', null],
+      ['Fotó rendben', null],
+      ['Kész', 'resolved'],
+    ]);
   });
 });
