@@ -40,6 +40,8 @@ export const QueueDef = z.object({
   targetServiceLevel: z.number().min(0).max(1).default(0.8),
   wrapUpSeconds: z.number().int().nonnegative().default(30),
   offerTimeoutSeconds: z.number().int().positive().default(15),
+  /** Seconds a ticket waits before each lower skill level may be offered it; the catalogue's default when absent. */
+  tierStepSeconds: z.number().int().nonnegative().optional(),
 });
 export type QueueDef = z.infer<typeof QueueDef>;
 

@@ -9,7 +9,8 @@ import type { CaseTypeCode, LocalizedText, QueueId } from '@ablak/protocol';
 /** The JSON file: `{ version: 1, tierStepSeconds?, queues: QueueDef[], caseTypes: CaseType[] }`. */
 export interface CatalogueFile {
   version: 1;
-  /** Seconds a ticket waits before each lower skill level may be offered it (default 20, see matching.ts). */
+  /** Default seconds a ticket waits before each lower skill level may be offered it (default 20, see
+   * matching.ts); a queue may set its own `tierStepSeconds`. */
   tierStepSeconds?: number;
   queues: unknown[];
   caseTypes: unknown[];
@@ -29,6 +30,7 @@ export interface CategoryInfo {
 }
 
 export interface Catalogue {
+  /** The default tier step; `tierStep(queue)` is what routing uses. */
   readonly tierStepSeconds: number;
   readonly queues: ReadonlyMap<QueueId, QueueDef>;
   readonly caseTypes: ReadonlyMap<CaseTypeCode, CaseType>;
@@ -39,6 +41,8 @@ export interface Catalogue {
   queue(id: QueueId): QueueDef;
   /** The case type (UNKNOWN_CASE_TYPE). */
   caseType(code: CaseTypeCode): CaseType;
+  /** Seconds a ticket of `queue` waits before each lower skill level may be offered it (UNKNOWN_QUEUE). */
+  tierStep(queue: QueueId): number;
 }
 
 /** Validates catalogue JSON: schema, unique codes and queue ids, every case type's queue exists. */
@@ -91,6 +95,11 @@ export function parseCatalogue(json: unknown): Catalogue {
       const q = queues.get(id);
       if (!q) throw new AblakError('UNKNOWN_QUEUE', `unknown queue ${id}`);
       return q;
+    },
+    tierStep(id) {
+      const q = queues.get(id);
+      if (!q) throw new AblakError('UNKNOWN_QUEUE', `unknown queue ${id}`);
+      return q.tierStepSeconds ?? tierStepSeconds;
     },
     caseType(code) {
       const c = caseTypes.get(code);

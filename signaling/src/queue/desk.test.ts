@@ -40,6 +40,13 @@ function checkInvariants(desk: Desk): void {
       counts.set(s.queue, row);
     }
   }
+  const heads = new Map<string, number>();
+  for (const [key, set] of desk.waiting) {
+    const head = set.first();
+    if (head) heads.set(key, head.score);
+  }
+  ok(desk.active.size === heads.size, 'active holds every waiting key with a ticket, and no other');
+  for (const [key, score] of heads) ok(desk.active.score(key) === score, `active head of ${key}`);
   for (const [q, row] of counts) {
     ok(JSON.stringify(desk.counts(q)) === JSON.stringify(row), `counts of ${q}`);
     const staffed = desk.staffedLevels.get(q) ?? new Array<number>(10).fill(0);

@@ -3,8 +3,9 @@
  * method that first checks (throwing a typed error, nothing changed) and then writes. MemoryStore
  * wraps it; RedisStore's Lua scripts keep the same indexes in Redis and follow the same rules.
  *
- * Indexes (their Redis twins in store/redis/scripts.ts):
+ * Indexes (their Redis twins in store/redis/lua-lib.ts):
  * - waiting tickets per queue key (queue id, or `@clerkId` for a transfer to a named clerk), by sortKey;
+ * - active: the waiting keys that hold a ticket, by their head's sortKey (Redis `active`);
  * - available clerks per (queue, skill level), by the queue's strategy key;
  * - offers by deadline, dropped tickets by grace end, wrap-ups by end; counts of clerks by state.
  */
@@ -36,6 +37,8 @@ export class DeskState {
   readonly tickets = new Map<TicketId, TicketRecord>();
   readonly secrets = new Map<TicketId, string>();
   readonly waiting = new Map<string, SortedSet>();
+  /** Waiting keys that hold a ticket, by the sort key of their head ticket (the match step's entry). */
+  readonly active = new SortedSet();
   readonly clerks = new Map<ClerkId, ClerkRecord>();
   /** `${queue}|${level}` → available clerks by strategy key. */
   readonly available = new Map<string, SortedSet>();
@@ -114,14 +117,26 @@ export class DeskState {
     return d;
   }
 
-  /** Writes a ticket and keeps the waiting and drop indexes in step. */
+  /** Puts a waiting key's head into `active` (or takes the key out when it is empty). */
+  private refreshActive(key: string): void {
+    const head = this.waiting.get(key)?.first();
+    if (!head) this.active.delete(key);
+    else if (this.active.score(key) !== head.score) this.active.add(key, head.score);
+  }
+
+  /** Writes a ticket and keeps the waiting, active and drop indexes in step. */
   putTicket(prev: TicketRecord | undefined, next: TicketRecord, reason: TicketMoveReason): void {
     if (prev) {
-      this.waiting.get(waitingKey(prev))?.delete(prev.id);
+      const key = waitingKey(prev);
+      if (this.waiting.get(key)?.delete(prev.id)) this.refreshActive(key);
       this.drops.delete(prev.id);
     }
     this.tickets.set(next.id, next);
-    if (next.state === 'waiting' && next.dropDeadline === null) this.waitingSet(waitingKey(next)).add(next.id, next.score);
+    if (next.state === 'waiting' && next.dropDeadline === null) {
+      const key = waitingKey(next);
+      this.waitingSet(key).add(next.id, next.score);
+      this.refreshActive(key);
+    }
     if (next.state === 'waiting' && next.dropDeadline !== null) this.drops.add(next.id, next.dropDeadline);
     this.events.push({ type: 'ticket:moved', ticketId: next.id, queue: next.queue, state: next.state, reason });
     this.touched.add(next.queue);

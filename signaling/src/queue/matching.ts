@@ -5,20 +5,22 @@
  * 1. Queues are visited by the sort key of their best waiting ticket (ticketScore, see score.ts),
  *    best first, ties by queue key. After each offer the order is taken again. So a clerk holding
  *    skills on several queues is always offered the best-scored ticket at the head of any of its
- *    queues: deterministic, and "best score first" across queues.
+ *    queues: deterministic, and "best score first" across queues. A queue that made no offer is not
+ *    tried again in the same step (clerks only leave availability during a step).
  * 2. In a queue, the first `scanDepth` waiting tickets are tried in order; the first one for which an
  *    eligible clerk exists is offered.
  * 3. A clerk is eligible for a ticket when available and past any reject delay, speaking the
  *    ticket's language, and holding every accessibility need of the ticket.
  * 4. Skill-level tiers: a clerk of level L is offered a ticket only after it waited
- *    `(L - best) * tierStepSeconds`, where `best` is the best level among clerks staffing the queue
+ *    `(L - best) * tierStep(queue)` (the queue's `tierStepSeconds`, else the catalogue's), where `best` is the best level among clerks staffing the queue
  *    (available, offered, busy or wrap-up). With no better clerk signed in, L = best and the wait is 0.
  * 5. Among eligible clerks the best level wins; within a level, the queue's routing strategy
- *    (strategyKey in clerk.ts), ties by clerk id; the first `scanDepth` clerks of each level are tried.
+ *    (strategyKey in clerk.ts), ties by clerk id; the first `scanDepth` clerks of each level are tried (sets are read from the head, so the usual
+ *    offer reads one ticket and one clerk).
  * 6. A ticket transferred to a named clerk sits in the queue `@clerkId` and is offered only to that
  *    clerk (no language, skill or tier check: the sending clerk chose them).
  */
-import { skillLevel, clerkTransition } from './clerk';
+import { clerkTransition } from './clerk';
 import type { DeskState } from './desk';
 import type { ClerkRecord, OfferRecord, TicketRecord } from './model';
 import { ticketTransition } from './ticket';
@@ -36,17 +38,15 @@ export function eligible(clerk: ClerkRecord, ticket: TicketRecord, now: number):
 /** Runs one match step on the desk; returns the offers made (events are queued on the desk). */
 export function matchStep(desk: DeskState, now: number, limit: number): OfferRecord[] {
   const offers: OfferRecord[] = [];
+  // A key that made no offer cannot make one later in the same step: clerks only leave availability.
+  const dead = new Set<string>();
   while (offers.length < limit) {
-    const queues: { key: string; score: number }[] = [];
-    for (const [key, set] of desk.waiting) {
-      const head = set.first();
-      if (head) queues.push({ key, score: head.score });
-    }
-    queues.sort((a, b) => a.score - b.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     let offer: OfferRecord | null = null;
-    for (const { key } of queues) {
+    for (const { id: key } of desk.active.values()) {
+      if (dead.has(key)) continue;
       offer = key.startsWith('@') ? tryDirect(desk, key, now) : tryQueue(desk, key as QueueId, now);
-      if (offer) break;
+      if (offer) break; // the offer moved `active`: take the order again
+      dead.add(key);
     }
     if (!offer) break;
     offers.push(offer);
@@ -64,23 +64,26 @@ function tryDirect(desk: DeskState, key: string, now: number): OfferRecord | nul
 
 function tryQueue(desk: DeskState, queue: QueueId, now: number): OfferRecord | null {
   if ((desk.clerkCounts.get(queue)?.available ?? 0) === 0) return null;
-  const def = desk.catalogue.queues.get(queue);
-  if (!def) return null;
+  const waiting = desk.waiting.get(queue);
+  if (!waiting) return null;
   const best = desk.bestStaffedLevel(queue);
+  const tierMs = desk.catalogue.tierStep(queue) * 1000;
   const depth = desk.options.scanDepth;
-  for (const entry of desk.waiting.get(queue)?.head(depth) ?? []) {
+  let seen = 0;
+  for (const entry of waiting.values()) {
+    if (seen++ >= depth) break;
     const ticket = desk.tickets.get(entry.id as TicketRecord['id']);
     if (!ticket) continue;
     const waitedMs = now - ticket.queuedAt;
-    for (let level = 1; level <= 9; level++) {
-      if (level > best && waitedMs < (level - best) * desk.catalogue.tierStepSeconds * 1000) break;
+    for (let level = best; level <= 9; level++) {
+      if (level > best && waitedMs < (level - best) * tierMs) break;
       const set = desk.available.get(`${queue}|${level}`);
       if (!set || set.size === 0) continue;
-      for (const c of set.head(depth)) {
+      let tried = 0;
+      for (const c of set.values()) {
+        if (tried++ >= depth) break;
         const clerk = desk.clerks.get(c.id as ClerkId);
-        if (clerk && skillLevel(clerk, queue) === level && eligible(clerk, ticket, now)) {
-          return makeOffer(desk, ticket, clerk, now);
-        }
+        if (clerk && eligible(clerk, ticket, now)) return makeOffer(desk, ticket, clerk, now);
       }
     }
   }

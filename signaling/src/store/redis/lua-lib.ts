@@ -8,9 +8,9 @@
  *   w:<queue|@clerk> (zset waiting tickets by sort key) · active (zset queue key → head sort key)
  *   av:<queue>:<level> (zset available clerks by strategy key) · cnt:<queue> (hash state → clerks)
  *   lvl:<queue> (hash level → staffed clerks) · offers, drops, wrap (zsets by deadline)
- *   cfg (hash queue → JSON) · day:<day>:<queue> (hash counters, 8-day TTL) · ans:, ansin:, arr:<queue> (15-min
+ *   qc:<queue> (hash: strategy, offerTimeoutSeconds, wrapUpSeconds, targetAnswerSeconds, tierStepSeconds) · day:<day>:<queue> (hash counters, 8-day TTL) · ans:, ansin:, arr:<queue> (15-min
  *   windows) · aht:<queue> (list of recent handle seconds) · calls:active (set) · callseq, ref:<year>
- * ARGV: 1 now · 2 day · 3 tier step s · 4 drop grace ms · 5 reject delay ms · 6 scan depth · 7… step args.
+ * ARGV: 1 now · 2 day · 3 (unused) · 4 drop grace ms · 5 reject delay ms · 6 scan depth (match only) · 7… step args.
  */
 import { PRIORITY_BOOST_SECONDS } from '../../queue/score';
 import { RECENT_HANDLES, WINDOW_MS } from '../../queue/stats';
@@ -23,10 +23,8 @@ export const LUA_LIB = `
 local P = KEYS[1]
 local NOW = tonumber(ARGV[1])
 local DAY = ARGV[2]
-local TIER = tonumber(ARGV[3])
 local GRACE = tonumber(ARGV[4])
 local REJECT = tonumber(ARGV[5])
-local DEPTH = tonumber(ARGV[6])
 local NULL = cjson.null
 local WINDOW = ${WINDOW_MS}
 local BOOST = { ${boosts} }
@@ -47,12 +45,13 @@ local function touch(q)
   if not touched[q] then touched[q] = true touched_list[#touched_list + 1] = q end
 end
 local cfg_cache = {}
+-- a queue's settings, from the small hash qc:<queue> written at start (store.ts)
 local function qcfg(q)
   local c = cfg_cache[q]
   if c == nil then
-    local raw = redis.call('HGET', P .. 'cfg', q)
-    if not raw then throw('UNKNOWN_QUEUE', 'unknown queue ' .. q) end
-    c = cjson.decode(raw)
+    local f = redis.call('HMGET', P .. 'qc:' .. q, 'strategy', 'offerTimeoutSeconds', 'wrapUpSeconds', 'targetAnswerSeconds')
+    if not f[1] then throw('UNKNOWN_QUEUE', 'unknown queue ' .. q) end
+    c = { strategy = f[1], offerTimeoutSeconds = tonumber(f[2]), wrapUpSeconds = tonumber(f[3]), targetAnswerSeconds = tonumber(f[4]) }
     cfg_cache[q] = c
   end
   return c

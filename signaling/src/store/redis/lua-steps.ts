@@ -73,85 +73,8 @@ local function STEP()
   put_clerk(c, nc)
   return view(nc)
 end`,
-  /** ARGV 7: most offers to make. Rules: queue/matching.ts. */
-  match: `
-local function skill_level(c, q)
-  for _, s in ipairs(c.skills) do if s.queue == q then return s.level end end
-  return nil
-end
-local function eligible(c, t)
-  if c.state ~= 'available' or c.notBefore > NOW then return false end
-  local speaks = false
-  for _, l in ipairs(c.languages) do if l == t.language then speaks = true break end end
-  if not speaks then return false end
-  for _, need in ipairs(t.accessibility) do
-    local has = false
-    for _, a in ipairs(c.accessibility) do if a == need then has = true break end end
-    if not has then return false end
-  end
-  return true
-end
-local function make_offer(t, c)
-  local deadline = NOW + qcfg(t.queue).offerTimeoutSeconds * 1000
-  local nt = ticket_tr(t, { type = 'offer', clerkId = c.id, deadline = deadline })
-  local nc = clerk_tr(c, { type = 'offer', ticketId = t.id, deadline = deadline })
-  put_ticket(t, nt, 'offered')
-  put_clerk(c, nc)
-  local offer = { clerkId = c.id, ticket = nt, offeredAt = NOW, deadline = deadline }
-  emit({ type = 'offer:made', offer = offer })
-  return offer
-end
-local function best_level(q)
-  local best = 10
-  local flat = redis.call('HGETALL', P .. 'lvl:' .. q)
-  for i = 1, #flat, 2 do
-    local level = tonumber(flat[i])
-    if tonumber(flat[i + 1]) > 0 and level < best then best = level end
-  end
-  return best
-end
-local function try_queue(q)
-  local avail = tonumber(redis.call('HGET', P .. 'cnt:' .. q, 'available') or '0')
-  if avail <= 0 then return nil end
-  local best = best_level(q)
-  for _, tid in ipairs(redis.call('ZRANGE', P .. 'w:' .. q, 0, DEPTH - 1)) do
-    local t = jget('t', tid)
-    if t then
-      local waited = NOW - t.queuedAt
-      for level = 1, 9 do
-        if level > best and waited < (level - best) * TIER * 1000 then break end
-        for _, cid in ipairs(redis.call('ZRANGE', P .. 'av:' .. q .. ':' .. level, 0, DEPTH - 1)) do
-          local c = jget('c', cid)
-          if c and skill_level(c, q) == level and eligible(c, t) then return make_offer(t, c) end
-        end
-      end
-    end
-  end
-  return nil
-end
-local function try_direct(key)
-  local c = jget('c', string.sub(key, 2))
-  if not c or c.state ~= 'available' or c.notBefore > NOW then return nil end
-  local head = redis.call('ZRANGE', P .. 'w:' .. key, 0, 0)
-  if not head[1] then return nil end
-  local t = jget('t', head[1])
-  if not t then return nil end
-  return make_offer(t, c)
-end
-local function STEP()
-  local limit = tonumber(ARGV[7])
-  local offers = {}
-  while #offers < limit do
-    local made = nil
-    for _, key in ipairs(redis.call('ZRANGE', P .. 'active', 0, -1)) do
-      if string.sub(key, 1, 1) == '@' then made = try_direct(key) else made = try_queue(key) end
-      if made then break end
-    end
-    if not made then break end
-    offers[#offers + 1] = made
-  end
-  return offers
-end`,
+  /** The match step is its own lean script (lua-match.ts); this entry names it. ARGV 7: most offers. */
+  match: '',
   /** ARGV 7: clerk id, 8: ticket id. */
   accept: `
 local function STEP()

@@ -12,6 +12,7 @@ import { DEFAULT_DESK_OPTIONS } from '../../queue/desk';
 import { dayOf } from '../../queue/stats';
 import type { StoreListener, StoreOptions } from '../types';
 import { LUA_LIB, LUA_MAIN } from './lua-lib';
+import { LUA_MATCH } from './lua-match';
 import { LUA_CLOSE_CALL, STEPS, type StepName } from './lua-steps';
 import * as norm from './normalize';
 
@@ -28,6 +29,7 @@ export interface RedisStoreOptions extends StoreOptions {
 
 /** The full source of a step's script. */
 export function stepScript(name: StepName): string {
+  if (name === 'match') return LUA_MATCH;
   return `${LUA_LIB}\n${LUA_CLOSE_CALL}\n${STEPS[name]}\n${LUA_MAIN}`;
 }
 
@@ -51,15 +53,24 @@ export class RedisBase {
     const graceMs = (options.dropGraceSeconds ?? DEFAULT_DESK_OPTIONS.dropGraceSeconds) * 1000;
     const rejectMs = (options.rejectDelaySeconds ?? DEFAULT_DESK_OPTIONS.rejectDelaySeconds) * 1000;
     const depth = options.scanDepth ?? DEFAULT_DESK_OPTIONS.scanDepth;
-    this.fixedArgs = (now) => [now, dayOf(now), catalogue.tierStepSeconds, graceMs, rejectMs, depth];
+    this.fixedArgs = (now) => [now, dayOf(now), 0, graceMs, rejectMs, depth];
   }
 
   /** Connects, writes the queue configuration the scripts read, and loads every script once. */
   protected async init(): Promise<void> {
     await this.redis.connect();
-    const cfg: Record<string, string> = {};
-    for (const q of this.catalogue.queues.values()) cfg[q.id] = JSON.stringify(q);
-    await this.redis.hset(`${this.prefix}cfg`, cfg);
+    // what the scripts need of each queue, as plain hash fields (no JSON to decode on the hot path)
+    await Promise.all(
+      [...this.catalogue.queues.values()].map((q) =>
+        this.redis.hset(`${this.prefix}qc:${q.id}`, {
+          strategy: q.strategy,
+          offerTimeoutSeconds: q.offerTimeoutSeconds,
+          wrapUpSeconds: q.wrapUpSeconds,
+          targetAnswerSeconds: q.targetAnswerSeconds,
+          tierStepSeconds: this.catalogue.tierStep(q.id),
+        }),
+      ),
+    );
     await Promise.all((Object.keys(STEPS) as StepName[]).map((name) => this.load(name)));
   }
 
