@@ -35,6 +35,11 @@ export interface RemoteTrack {
   readonly track: MediaStreamTrack;
   /** The sender paused it (muted camera or mic). */
   producerPaused: boolean;
+  /**
+   * The simulcast layer the SFU forwards (video): null before the first layer is chosen, or when it
+   * forwards none (the sender's bandwidth or the receiver's is too low). Updated with `layers-changed`.
+   */
+  layers: { spatial: number; temporal: number } | null;
 }
 
 export type MediaSessionEvents = {
@@ -44,6 +49,8 @@ export type MediaSessionEvents = {
   'track-added': [RemoteTrack];
   'track-removed': [RemoteTrack];
   'track-paused': [RemoteTrack];
+  /** The SFU forwards another simulcast layer of a received video (quality went up or down). */
+  'layers-changed': [RemoteTrack];
   stats: [MediaStats];
   'room-closed': [{ reason: string }];
   /** The call this warm session had switched into ended; the session stays connected in its own room. */
@@ -448,6 +455,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       source: options.source,
       track: consumer.track,
       producerPaused: options.producerPaused,
+      layers: null,
     };
     this.consumers.set(consumer.id, { consumer, remote });
     consumer.on('transportclose', () => this.dropConsumer(consumer.id));
@@ -494,6 +502,15 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
           }
         }
         break;
+      case 'media:consumer-layers-changed': {
+        const entry = this.consumers.get(String(payload['consumerId']));
+        if (!entry) break;
+        const spatial = payload['spatialLayer'];
+        const temporal = payload['temporalLayer'];
+        entry.remote.layers = typeof spatial === 'number' ? { spatial, temporal: typeof temporal === 'number' ? temporal : 0 } : null;
+        this.emit('layers-changed', entry.remote);
+        break;
+      }
       case 'media:reconnect-required':
         void this.rejoin('server-asked').catch(() => undefined);
         break;

@@ -75,6 +75,13 @@ describe('MediaSession in headless Chromium through the real SFU', () => {
     const layers = await clerk.evaluate(() => window.ablakTest.cameraLayers());
     expect(layers.offered).toBe(3);
     expect(layers.receiving).toBeGreaterThanOrEqual(1);
+    // The citizen is told which simulcast layer the SFU forwards it (a quality indicator can show it).
+    await expect
+      .poll(async () => (await citizen.evaluate(() => window.ablakTest.videoLayers())).find((v) => v.peerId === 'clerk-1')?.layers ?? null, {
+        timeout: 20_000,
+      })
+      .toMatchObject({ spatial: expect.any(Number), temporal: expect.any(Number) });
+    expect((await citizen.evaluate(() => window.ablakTest.events())).some((e) => e.event === 'layers-changed' && e.peerId === 'clerk-1')).toBe(true);
     const atClerk = await decodesFrom(clerk, ['citizen-1']);
     expect(atCitizen.filter((t) => t.peerId === 'clerk-1').map((t) => t.source).sort()).toEqual(['camera', 'mic']);
     expect(atClerk.filter((t) => t.peerId === 'citizen-1').map((t) => t.source).sort()).toEqual(['camera', 'mic']);

@@ -54,6 +54,7 @@ const api = {
       events.push({ event: 'track-removed', peerId: track.peerId });
     });
     session.on('error', (error) => events.push({ event: 'error', code: error.code }));
+    session.on('layers-changed', (track) => events.push({ event: 'layers-changed', peerId: track.peerId }));
     session.on('room-left', ({ reason }) => events.push({ event: 'room-left', state: reason }));
     session.on('room-closed', ({ reason }) => events.push({ event: 'room-closed', state: reason }));
     try {
@@ -139,6 +140,8 @@ const api = {
     const camera = stats?.producers.find((p) => p['source'] === 'camera');
     return { offered: Number(camera?.['encodings'] ?? 0), receiving: Array.isArray(camera?.['stats']) ? camera['stats'].length : 0 };
   },
+  /** The simulcast layer the SFU forwards for each received video, as the session last heard it. */
+  videoLayers: () => session?.remoteTracks.filter((t) => t.kind === 'video').map((t) => ({ peerId: t.peerId, layers: t.layers })) ?? [],
   pausedRemote: () => session?.remoteTracks.filter((t) => t.producerPaused).map((t) => t.source) ?? [],
   peers: () => session?.peers.map((p) => p.peerId) ?? [],
   state: () => session?.state ?? 'none',
