@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TransferTarget } from '@ablak/protocol';
+import type { Colleague, TransferTarget } from '@ablak/protocol';
 import { ChatPanel, ConnectionQuality, VideoTile, qualityOf, useFormat } from '@ablak/ui';
 import { useCallMedia } from '../media/useCallMedia';
 import { clock, useNow } from '../time';
@@ -11,6 +11,8 @@ import type { ActiveCall } from './useClerkDesk';
 interface Props {
   call: ActiveCall;
   selfName: string;
+  /** The clerk's own office, marked in the transfer's colleague list. */
+  office: string;
   token: string;
   localStream: MediaStream | null;
   notes: string;
@@ -19,6 +21,7 @@ interface Props {
   onChat(text: string): Promise<void>;
   onOpenCase(): Promise<void>;
   onTransfer(target: TransferTarget, note: string): Promise<void>;
+  onLoadColleagues(): Promise<Colleague[]>;
   onEnd(): Promise<void>;
 }
 
@@ -27,6 +30,7 @@ export function CallScreen(props: Props) {
   const {
     call,
     selfName,
+    office,
     token,
     localStream,
     notes,
@@ -35,6 +39,7 @@ export function CallScreen(props: Props) {
     onChat,
     onOpenCase,
     onTransfer,
+    onLoadColleagues,
     onEnd,
   } = props;
   const { t } = useTranslation('console');
@@ -175,6 +180,8 @@ export function CallScreen(props: Props) {
         <TransferDialog
           token={token}
           currentQueue={summary.queue}
+          office={office}
+          loadColleagues={onLoadColleagues}
           onTransfer={onTransfer}
           onClose={() => setTransferOpen(false)}
         />

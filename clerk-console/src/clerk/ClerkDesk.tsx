@@ -58,6 +58,7 @@ export function ClerkDesk({ session, socket, connected }: Props) {
       <CallScreen
         call={call}
         selfName={session.user.displayName}
+        office={session.user.office}
         token={session.token}
         localStream={local.stream}
         notes={notes}
@@ -66,6 +67,7 @@ export function ClerkDesk({ session, socket, connected }: Props) {
         onChat={desk.sendChat}
         onOpenCase={desk.openCase}
         onTransfer={desk.transfer}
+        onLoadColleagues={desk.colleagues}
         onEnd={desk.endCall}
       />
     );

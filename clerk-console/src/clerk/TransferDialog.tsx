@@ -1,24 +1,40 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { QueueList, type QueueDef, type QueueId, type TransferTarget, ClerkId } from '@ablak/protocol';
+import {
+  QueueList,
+  type ClerkId,
+  type Colleague,
+  type QueueDef,
+  type QueueId,
+  type TransferTarget,
+} from '@ablak/protocol';
 import { apiFetch, useFormat } from '@ablak/ui';
+import { ColleaguePicker } from './ColleaguePicker';
+
+/** Colleagues' states change while the dialog is open; refresh the list this often. */
+const COLLEAGUES_REFRESH_MS = 10_000;
 
 interface Props {
   token: string;
   currentQueue: QueueId;
+  /** The clerk's own office (its colleagues are marked). */
+  office: string;
+  loadColleagues(): Promise<Colleague[]>;
   onTransfer(target: TransferTarget, note: string): Promise<void>;
   onClose(): void;
 }
 
 /** Transfer to another queue or to a named clerk, with a note the next clerk sees on the offer. */
-export function TransferDialog({ token, currentQueue, onTransfer, onClose }: Props) {
+export function TransferDialog({ token, currentQueue, office, loadColleagues, onTransfer, onClose }: Props) {
   const { t } = useTranslation('console');
   const format = useFormat();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [queues, setQueues] = useState<QueueDef[]>([]);
   const [kind, setKind] = useState<'queue' | 'clerk'>('queue');
   const [queue, setQueue] = useState<string>('');
-  const [clerk, setClerk] = useState('');
+  const [colleagues, setColleagues] = useState<Colleague[] | null>(null);
+  const [colleaguesError, setColleaguesError] = useState<string | null>(null);
+  const [clerk, setClerk] = useState<ClerkId | null>(null);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -35,6 +51,34 @@ export function TransferDialog({ token, currentQueue, onTransfer, onClose }: Pro
     return () => controller.abort();
   }, [token, currentQueue]);
 
+  const refreshColleagues = useCallback(() => {
+    loadColleagues().then(
+      (list) => {
+        setColleagues(list);
+        setColleaguesError(null);
+      },
+      (err: unknown) =>
+        setColleaguesError(
+          t('transfer.loadFailed', { message: err instanceof Error ? err.message : String(err) }),
+        ),
+    );
+  }, [loadColleagues, t]);
+
+  useEffect(() => {
+    if (kind !== 'clerk') return;
+    refreshColleagues();
+    const timer = setInterval(refreshColleagues, COLLEAGUES_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [kind, refreshColleagues]);
+
+  const queueName = useCallback(
+    (id: string) => {
+      const def = queues.find((q) => q.id === id);
+      return def ? format.text(def.name) : id;
+    },
+    [queues, format],
+  );
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     let target: TransferTarget;
@@ -43,9 +87,8 @@ export function TransferDialog({ token, currentQueue, onTransfer, onClose }: Pro
       if (!found) return;
       target = { kind: 'queue', queue: found.id };
     } else {
-      const parsed = ClerkId.safeParse(clerk.trim());
-      if (!parsed.success) return setError(t('transfer.failed', { message: clerk }));
-      target = { kind: 'clerk', clerk: parsed.data };
+      if (!clerk) return setError(t('transfer.chooseClerk'));
+      target = { kind: 'clerk', clerk };
     }
     setBusy(true);
     setError(null);
@@ -68,7 +111,7 @@ export function TransferDialog({ token, currentQueue, onTransfer, onClose }: Pro
     >
       <form onSubmit={(e) => void submit(e)}>
         <h2 id="transfer-heading">{t('transfer.heading')}</h2>
-        <fieldset>
+        <fieldset className="radio-row">
           <legend>{t('transfer.kind')}</legend>
           <label className="radio">
             <input
@@ -101,16 +144,18 @@ export function TransferDialog({ token, currentQueue, onTransfer, onClose }: Pro
             </select>
           </>
         ) : (
-          <>
-            <label htmlFor="transfer-clerk">{t('transfer.clerk')}</label>
-            <input
-              id="transfer-clerk"
-              value={clerk}
-              onChange={(e) => setClerk(e.target.value)}
-              required
-              autoComplete="off"
-            />
-          </>
+          <ColleaguePicker
+            colleagues={colleagues}
+            loadError={colleaguesError}
+            myOffice={office}
+            queueName={queueName}
+            value={clerk}
+            onChange={(id) => {
+              setClerk(id);
+              setError(null);
+            }}
+            onRetry={refreshColleagues}
+          />
         )}
         <label htmlFor="transfer-note">{t('transfer.note')}</label>
         <textarea

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type {
   CallEndReason,
   CallSummary,
@@ -12,11 +12,12 @@ import type {
   SharedDocument,
   TransferTarget,
 } from '@ablak/protocol';
+import { Colleague } from '@ablak/protocol';
 import { request, useSocketEvent, type ClerkSocket } from '@ablak/ui';
 
 export interface ActiveCall {
   summary: CallSummary;
-  /** Set once accepted in this tab; after a reload the media grant is gone and the call shows without media. */
+  /** From the accept, or after a reload from `call:media` (null until that answer arrives). */
   media: MediaAccess | null;
   /** The case type's name from the offer (the summary carries only its code). */
   caseTypeName: LocalizedText | null;
@@ -48,6 +49,8 @@ export interface ClerkDesk {
   saveNote(text: string): Promise<void>;
   openCase(): Promise<void>;
   transfer(target: TransferTarget, note: string): Promise<void>;
+  /** Clerks a transfer can name, as the server orders them (available first, own office next). */
+  colleagues(): Promise<Colleague[]>;
   endCall(): Promise<void>;
   finishWrapUp(outcome: OfferOutcome | undefined, notes: string, next: 'available' | 'away'): Promise<void>;
 }
@@ -63,21 +66,39 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
   const [call, setCall] = useState<ActiveCall | null>(null);
   const [ended, setEnded] = useState<EndedCall | null>(null);
 
+  // The hello handler needs the call as it is when the answer arrives, not when the socket connected.
+  const callRef = useRef(call);
+  callRef.current = call;
+
   useEffect(() => {
     if (!socket || !connected) return;
     let cancelled = false;
-    void request(socket, 'clerk:hello', {}).then((hello) => {
-      if (cancelled) return;
-      setClerk(hello.clerk);
-      setOffer(hello.offer);
-      setCall((prev) =>
-        hello.call
-          ? prev && prev.summary.callId === hello.call.callId
-            ? { ...prev, summary: hello.call }
-            : { summary: hello.call, media: null, caseTypeName: null, chat: [], documents: [] }
-          : null,
-      );
-    });
+    void request(socket, 'clerk:hello', {})
+      .then(async (hello) => {
+        if (cancelled) return;
+        setClerk(hello.clerk);
+        setOffer(hello.offer);
+        const open = hello.call;
+        const prev = callRef.current;
+        const same = open && prev && prev.summary.callId === open.callId ? prev : null;
+        setCall((current) =>
+          open
+            ? current && current.summary.callId === open.callId
+              ? { ...current, summary: open }
+              : { summary: open, media: null, caseTypeName: null, chat: [], documents: [] }
+            : null,
+        );
+        // A reloaded console has the call but no media grant any more: ask for a fresh one and re-join.
+        if (!open || same?.media) return;
+        const { media } = await request(socket, 'call:media', { callId: open.callId });
+        if (cancelled) return;
+        setCall((current) =>
+          current && current.summary.callId === open.callId && !current.media
+            ? { ...current, media }
+            : current,
+        );
+      })
+      .catch(() => undefined);
     return () => {
       cancelled = true;
     };
@@ -196,6 +217,11 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
     [need, callId],
   );
 
+  const colleagues = useCallback(
+    async () => Colleague.array().parse((await request(need(), 'clerk:colleagues', {})).colleagues),
+    [need],
+  );
+
   const endCall = useCallback(async () => {
     if (!call) return;
     const { wrapUpUntil } = await request(need(), 'call:end', { callId: call.summary.callId });
@@ -225,6 +251,7 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
     saveNote,
     openCase,
     transfer,
+    colleagues,
     endCall,
     finishWrapUp,
   };

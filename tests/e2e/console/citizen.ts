@@ -15,13 +15,23 @@ import {
 import type { TestBrowser } from '@ablak/tests/harness';
 import { bundleTestPage, servePage, type PageServer } from '../sfu/bundle';
 
+/** One track the citizen's media page receives, with what it decoded so far. */
+export interface RemoteVideoReport {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  kind: string;
+  source: string;
+  framesDecoded: number;
+}
+
 type CitizenSocket = Socket<ServerToClientOf<CitizenPushes>, ClientToServerOf<CitizenRequests>>;
 type Push<K extends keyof CitizenPushes & string> = Parameters<ServerToClientOf<CitizenPushes>[K]>[0];
 
 interface MediaPageApi {
   start(access: MediaAccess, options: { publish: boolean }): Promise<string>;
   peers(): string[];
-  remote(): Promise<{ peerId: string; kind: string; framesDecoded: number }[]>;
+  remote(): Promise<RemoteVideoReport[]>;
   close(): Promise<void>;
 }
 
@@ -159,6 +169,15 @@ export class TestCitizen {
     for (const r of remote)
       if (r.kind === 'video') out[r.peerId] = Math.max(out[r.peerId] ?? 0, r.framesDecoded);
     return out;
+  }
+
+  /** Every video track the citizen receives (camera and screen share), one entry per consumer. */
+  async remoteVideos(): Promise<RemoteVideoReport[]> {
+    if (!this.mediaPage) return [];
+    const remote = await this.mediaPage.evaluate(() =>
+      (window as unknown as { ablakTest: MediaPageApi }).ablakTest.remote(),
+    );
+    return remote.filter((r) => r.kind === 'video');
   }
 
   async close(): Promise<void> {
