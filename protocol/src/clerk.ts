@@ -70,6 +70,12 @@ export const clerkRequests = defineRequests({
   },
   'offer:decline': { request: z.object({ ticketId: TicketId }), result: Empty },
   /**
+   * Media access to the clerk's own standby room: the console keeps a media session there while the
+   * clerk is signed in (camera and mic published paused, transports connected), and on accept moves
+   * that session into the call (`media:switch-room` with the accept's grant) instead of opening a new one.
+   */
+  'clerk:standby-media': { request: z.object({}).strict(), result: z.object({ media: MediaAccess }) },
+  /**
    * Clerks a transfer can name, the caller excluded: everyone of the caller's office, plus anyone
    * available who shares a skill with the caller. Available first, then the own office, then by name.
    */

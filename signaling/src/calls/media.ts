@@ -56,14 +56,18 @@ export class MediaBroker {
     return this.deps.iceServers.map((urls) => ({ urls }));
   }
 
-  /** The live node of a room, placing it on the least-loaded live node when new or its node died. */
-  async place(room: RoomId, now: number): Promise<SfuNodeInfo> {
+  /**
+   * The live node of a room, placing it when new or when its node died: on `prefer` (a node id) when
+   * that node is live and not draining, else on the least-loaded live node.
+   */
+  async place(room: RoomId, now: number, prefer?: string | null): Promise<SfuNodeInfo> {
     const live = await this.deps.store.liveSfuNodes(now);
     const key = `room:${room}`;
     const placedId = await this.deps.kv.get(key);
     const placed = placedId ? live.find((n) => n.id === placedId) : undefined;
     if (placed) return placed;
-    const best = leastLoaded(live);
+    const preferred = prefer ? live.find((n) => n.id === prefer && !n.draining) : undefined;
+    const best = preferred ?? leastLoaded(live);
     if (placedId) {
       // The old node died: move the room (both peers re-join through the new grants they receive).
       await this.deps.kv.set(key, best.id, PLACEMENT_TTL_SECONDS);
@@ -71,12 +75,20 @@ export class MediaBroker {
       return best;
     }
     if (await this.deps.kv.setIfAbsent(key, best.id, PLACEMENT_TTL_SECONDS)) return best;
-    return this.place(room, now);
+    return this.place(room, now, prefer);
   }
 
-  /** MediaAccess for one peer of a room (places the room if needed). */
-  async access(room: RoomId, peer: MediaPeer, now: number): Promise<MediaAccess> {
-    const node = await this.place(room, now);
+  /** The node a room is placed on, if it is placed (no placement is made). */
+  placedNode(room: RoomId): Promise<string | null> {
+    return this.deps.kv.get(`room:${room}`);
+  }
+
+  /**
+   * MediaAccess for one peer of a room (places the room if needed, on `prefer` when given and live:
+   * a call not yet placed goes to the node where the clerk's warm session waits).
+   */
+  async access(room: RoomId, peer: MediaPeer, now: number, prefer?: string | null): Promise<MediaAccess> {
+    const node = await this.place(room, now, prefer);
     const hidden = peer.hidden ?? false;
     const grant = this.deps.tokens.signGrant({
       room,
@@ -124,6 +136,9 @@ export class MediaBroker {
     }
   }
 }
+
+/** A clerk's standby room: its media session waits there, warm, between calls (issue 8). */
+export const standbyRoom = (clerkId: string): RoomId => RoomId.parse(`standby-${clerkId}`);
 
 export const peerIds = {
   citizen: (ticketId: string) => `citizen-${ticketId}`,

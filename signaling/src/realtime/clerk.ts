@@ -9,7 +9,7 @@ import {
   type ChatMessage,
 } from '@ablak/protocol';
 import { z } from 'zod';
-import { peerIds } from '../calls/media';
+import { peerIds, standbyRoom } from '../calls/media';
 import { callSummary, offerView } from '../calls/views';
 import { rooms, type AppContext } from '../context';
 import { colleaguesOf } from '../directory/colleagues';
@@ -102,12 +102,23 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
       const call = await ctx.store.accept(session.clerkId, ticketId, now);
       ctx.metrics.offers.inc({ outcome: 'accepted' });
       ctx.metrics.calls.inc({ event: 'started' });
+      // A call not placed yet (the citizen waited without media) goes where the clerk's warm session is.
+      const standbyNode = await ctx.media.placedNode(standbyRoom(session.clerkId));
       const media = await ctx.media.access(
         call.room,
         { peer: peerIds.clerk(session.clerkId), name: session.staff.displayName, role: 'clerk' },
         now,
+        standbyNode,
       );
       return { call: callSummary(call), media };
+    },
+    'clerk:standby-media': async (_p, { session, now }) => {
+      const media = await ctx.media.access(
+        standbyRoom(session.clerkId),
+        { peer: peerIds.clerk(session.clerkId), name: session.staff.displayName, role: 'clerk' },
+        now,
+      );
+      return { media };
     },
     'offer:decline': async ({ ticketId }, { session, now }) => {
       await ctx.store.decline(session.clerkId, ticketId, now);

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SfuNodeId, type CallSummary, type MediaAccess, type Offer, type SfuNodeInfo } from '@ablak/protocol';
+import type { RunningSignaling } from '@ablak/signaling';
+import { expectOk, Fixture, type Client } from './harness';
+
+/*
+ * Issue 8: a clerk's console keeps a warm media session in its standby room; a call that is not placed
+ * on an SFU node yet goes to the node where that session waits, so the session can switch into it.
+ */
+function claimsOf(grant: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(grant.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+describe('clerk standby media', () => {
+  const fx = new Fixture();
+  let server: RunningSignaling;
+  const node = (id: string, rooms: number, updatedAt = Date.now()): SfuNodeInfo => ({
+    id: SfuNodeId.parse(id),
+    url: `http://127.0.0.1:${id === 'sfu-a' ? 9001 : 9002}`,
+    workers: 1,
+    rooms,
+    consumers: 0,
+    cpu: 0,
+    draining: false,
+    updatedAt,
+  });
+  const putNodes = (a: number, b: number) =>
+    Promise.all([server.context.store.putSfuNode(node('sfu-a', a)), server.context.store.putSfuNode(node('sfu-b', b))]);
+  /** Both nodes stop heartbeating: a ticket created now cannot be placed (its citizen waits without media). */
+  const nodesGone = () =>
+    Promise.all([server.context.store.putSfuNode(node('sfu-a', 0, 0)), server.context.store.putSfuNode(node('sfu-b', 0, 0))]);
+
+  beforeAll(async () => {
+    server = await fx.server({ noSfu: true });
+  });
+  afterAll(() => fx.close());
+
+  async function clerkOnline(username: string): Promise<Client> {
+    const login = await fx.login(server.url, username);
+    const clerk = await fx.connect(server.url, '/clerk', { token: login.token });
+    expectOk(await clerk.request('clerk:hello'));
+    return clerk;
+  }
+
+  /** A ticket created while no SFU node is live (so its room is not placed), then nodes at `load`, then the offer. */
+  async function acceptUnplaced(clerk: Client, caseType: string, load: [number, number]): Promise<{ call: CallSummary; media: MediaAccess }> {
+    await nodesGone();
+    await fx.ticket(server.url, { caseType });
+    await putNodes(...load);
+    const offered = clerk.next<Offer>('offer:received');
+    expectOk(await clerk.request('clerk:set-state', { state: 'available' }));
+    const offer = await offered;
+    return expectOk(await clerk.request<{ call: CallSummary; media: MediaAccess }>('offer:accept', { ticketId: offer.ticketId }));
+  }
+
+  it('grants the clerk its own standby room and places an unplaced call on that node', async () => {
+    await putNodes(0, 50);
+    const clerk = await clerkOnline('c2');
+    const standby = expectOk(await clerk.request<{ media: MediaAccess }>('clerk:standby-media')).media;
+    expect(standby.sfuUrl).toBe('http://127.0.0.1:9001');
+    const claims = claimsOf(standby.grant);
+    expect(claims).toMatchObject({ room: standby.room, role: 'clerk', canPublish: true, canSubscribe: true, hidden: false });
+    expect(String(claims['room'])).toMatch(/^standby-/);
+    // The same clerk asking again (a reload) gets the same room on the same node.
+    const again = expectOk(await clerk.request<{ media: MediaAccess }>('clerk:standby-media')).media;
+    expect(again.room).toBe(standby.room);
+    expect(again.sfuUrl).toBe(standby.sfuUrl);
+
+    // Load flips: node B is now the least loaded, but the call follows the clerk's warm session to A.
+    const { media } = await acceptUnplaced(clerk, 'ID-01', [50, 0]);
+    expect(media.sfuUrl).toBe(standby.sfuUrl);
+    expect(claimsOf(media.grant)).toMatchObject({ peer: claims['peer'], role: 'clerk' });
+    expect(media.room).not.toBe(standby.room);
+  });
+
+  it('places the call of a clerk without a warm session on the least-loaded node', async () => {
+    const clerk = await clerkOnline('c3');
+    const { media } = await acceptUnplaced(clerk, 'DRV-01', [50, 0]);
+    expect(media.sfuUrl).toBe('http://127.0.0.1:9002');
+  });
+
+  it('refuses a malformed request with a typed error', async () => {
+    const clerk = await clerkOnline('c4');
+    const res = await clerk.request('clerk:standby-media', { room: 'someone-else' });
+    expect(res.ok).toBe(false);
+    if (!res.ok) expect(res.error.code).toBe('BAD_REQUEST');
+  });
+});
