@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TestBrowser } from '@ablak/tests/harness';
 import type { CaseType } from '@ablak/protocol';
-import { unaccented, waitForScreen, waitForSearchSettled } from './support/flow';
+import { walkToDevices, waitForScreen } from './support/flow';
 import { checkScreen, describeViolations } from './support/page';
 import { useCitizenDesk } from './support/desk';
 import type { RunningServer } from './support/server';
@@ -26,17 +26,6 @@ async function breakMedia(page: Page, how: Breakage): Promise<void> {
       return real(constraints);
     };
   }, how);
-}
-
-async function walkToDevices(page: Page, url: string, caseType: CaseType): Promise<void> {
-  await page.goto(url);
-  await page.getByRole('button', { name: 'Videóhívás indítása' }).click();
-  await page.getByLabel('Ügy keresése').fill(unaccented(caseType.name.hu));
-  await waitForSearchSettled(page);
-  await page.getByRole('button', { name: caseType.name.hu }).first().click();
-  await page.getByLabel('Név, amelyen szólíthatjuk').fill('Zoltán');
-  await page.getByRole('button', { name: 'Tovább' }).click();
-  await waitForScreen(page, 'devices');
 }
 
 describe('device check when the camera or the browser lets the citizen down', () => {

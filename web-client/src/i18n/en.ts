@@ -95,12 +95,42 @@ export const en: typeof hu = {
     check: {
       title: 'Connection',
       server: 'Ablak server',
-      webrtc: 'Video connection from your browser',
       pending: 'checking…',
       ok: 'fine',
-      failed: 'failed',
-      failedHint:
-        'The connection is not perfect. You can still try; if it fails, try another network (mobile data, for example).',
+      failed: 'not reachable',
+      udp: 'Video, direct route (UDP)',
+      tcp: 'Video, backup route (TCP)',
+      turn: 'Video through a relay server (TURN)',
+      path: {
+        pending: 'checking…',
+        ok: 'works',
+        failed: 'blocked',
+        skipped: 'not used by this service',
+      },
+      checking: 'Checking your connection…',
+      again: 'Check the connection again',
+      verdict: {
+        ok: {
+          title: 'Your connection works',
+          body: 'Video reaches the Ablak video server directly.',
+        },
+        'tcp-only': {
+          title: 'Your connection works, on the backup route',
+          body: 'This network blocks the direct route for video, so the call will use the slower backup route. If the picture stutters, try another Wi-Fi or mobile data.',
+        },
+        'relay-only': {
+          title: 'Your connection works through a relay server',
+          body: 'This network lets video through only via our relay server. The call will work, but the picture may be slower. If it stutters, try another Wi-Fi or mobile data.',
+        },
+        blocked: {
+          title: 'Video may not work on this network',
+          body: 'This network blocks the connection to our video server. Try another Wi-Fi or mobile data, then check again. You can still join the queue.',
+        },
+        unreachable: {
+          title: 'We could not reach the video server',
+          body: 'Check your internet connection, then check again. You can still join the queue: the video connection is tried again while you wait.',
+        },
+      },
     },
     join: 'Join the queue',
     joining: 'Joining the queue…',

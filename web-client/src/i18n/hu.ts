@@ -94,12 +94,42 @@ export const hu = {
     check: {
       title: 'Kapcsolat',
       server: 'Ablak szerver',
-      webrtc: 'Videókapcsolat a böngészőből',
       pending: 'ellenőrzés…',
       ok: 'rendben',
-      failed: 'nem sikerült',
-      failedHint:
-        'A kapcsolat nem tökéletes. Megpróbálhatja így is; ha nem sikerül, próbáljon másik hálózatot (például mobilnetet).',
+      failed: 'nem érhető el',
+      udp: 'Videó, közvetlen útvonal (UDP)',
+      tcp: 'Videó, tartalék útvonal (TCP)',
+      turn: 'Videó közvetítő szerveren át (TURN)',
+      path: {
+        pending: 'ellenőrzés…',
+        ok: 'működik',
+        failed: 'nem jut át',
+        skipped: 'ez a szolgáltatás nem használja',
+      },
+      checking: 'A kapcsolat ellenőrzése folyamatban…',
+      again: 'Kapcsolat újraellenőrzése',
+      verdict: {
+        ok: {
+          title: 'A kapcsolata működik',
+          body: 'A videó közvetlenül eléri az Ablak videószerverét.',
+        },
+        'tcp-only': {
+          title: 'A kapcsolata működik, a tartalék útvonalon',
+          body: 'Ez a hálózat nem engedi a közvetlen videóútvonalat, ezért a hívás a lassabb tartalék útvonalat használja. Ha akadozik a kép, próbáljon másik wifit vagy mobilnetet.',
+        },
+        'relay-only': {
+          title: 'A kapcsolata közvetítő szerveren át működik',
+          body: 'Ez a hálózat csak a közvetítő szerverünkön át engedi a videót. A hívás működni fog, de a kép lassabb lehet. Ha akadozik, próbáljon másik wifit vagy mobilnetet.',
+        },
+        blocked: {
+          title: 'Ezen a hálózaton a videó lehet, hogy nem működik',
+          body: 'Ez a hálózat nem engedi a kapcsolatot a videószerverünkkel. Próbáljon másik wifit vagy mobilnetet, majd ellenőrizze újra. Így is beállhat a sorba.',
+        },
+        unreachable: {
+          title: 'Nem értük el a videószervert',
+          body: 'Ellenőrizze az internetkapcsolatát, majd ellenőrizze újra. Így is beállhat a sorba: a videókapcsolatot várakozás közben újra megpróbáljuk.',
+        },
+      },
     },
     join: 'Beállok a sorba',
     joining: 'Sorba állás…',

@@ -19,7 +19,7 @@ import {
 import { config } from '../config';
 import type { Draft } from '../flow/types';
 import { useScreenFocus } from '../flow/useScreenFocus';
-import { checkServer, checkWebRtc, type CheckResult } from '../media/checks';
+import { NetworkCheckPanel } from './NetworkCheckPanel';
 
 interface Props {
   draft: Draft;
@@ -38,8 +38,6 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
   const [problem, setProblem] = useState<MediaProblem | null>(() => browserSupport());
   const [wantCamera, setWantCamera] = useState(draft.camera);
   const [attempt, setAttempt] = useState(0);
-  const [server, setServer] = useState<CheckResult>('pending');
-  const [webrtc, setWebrtc] = useState<CheckResult>('pending');
   const [joining, setJoining] = useState(false);
   const [joinError, setJoinError] = useState<string | null>(null);
   const unsupported = problem === 'unsupported' || problem === 'insecure';
@@ -65,13 +63,6 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
       setStream(null);
     };
   }, [draft.devices.cameraId, draft.devices.micId, wantCamera, attempt]);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void checkServer(controller.signal).then((r) => !controller.signal.aborted && setServer(r));
-    void checkWebRtc().then((r) => !controller.signal.aborted && setWebrtc(r));
-    return () => controller.abort();
-  }, [attempt]);
 
   const join = async () => {
     if (!draft.matter) return;
@@ -111,7 +102,6 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
 
   const pick = (key: 'cameraId' | 'micId' | 'speakerId') => (value: string) =>
     onUpdate({ devices: { ...draft.devices, [key]: value } });
-  const statusText = (r: CheckResult) => t(`devices.check.${r}`);
 
   return (
     <section className="screen" aria-labelledby={`${id}-h`} data-screen="devices">
@@ -198,20 +188,7 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
         </div>
       </div>
 
-      <h2 className="h-small">{t('devices.check.title')}</h2>
-      <ul className="checks" data-testid="network-checks">
-        <li data-result={server}>
-          <span className={`dot dot--${server}`} aria-hidden="true" /> {t('devices.check.server')}:{' '}
-          {statusText(server)}
-        </li>
-        <li data-result={webrtc}>
-          <span className={`dot dot--${webrtc}`} aria-hidden="true" /> {t('devices.check.webrtc')}:{' '}
-          {statusText(webrtc)}
-        </li>
-      </ul>
-      {(server === 'failed' || webrtc === 'failed') && (
-        <p className="ab-notice ab-notice--warning">{t('devices.check.failedHint')}</p>
-      )}
+      {!unsupported && <NetworkCheckPanel attempt={attempt} />}
 
       {joinError && (
         <p className="ab-notice ab-notice--error" role="alert">

@@ -35,6 +35,18 @@ export async function waitForSearchSettled(page: Page): Promise<void> {
     .toBe(true);
 }
 
+/** Start → matter (searched without accents) → name → the device check, with the mouse. */
+export async function walkToDevices(page: Page, url: string, caseType: CaseType, name = 'Zoltán'): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Videóhívás indítása' }).click();
+  await page.getByLabel('Ügy keresése').fill(unaccented(caseType.name.hu));
+  await waitForSearchSettled(page);
+  await page.getByRole('button', { name: caseType.name.hu }).first().click();
+  await page.getByLabel('Név, amelyen szólíthatjuk').fill(name);
+  await page.getByRole('button', { name: 'Tovább' }).click();
+  await waitForScreen(page, 'devices');
+}
+
 /** Start → matter (searched without accents) → name → device check → queue, with the mouse. */
 export async function walkToWaitingRoom(
   page: Page,

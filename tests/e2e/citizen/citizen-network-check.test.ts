@@ -1,0 +1,94 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { TestBrowser } from '@ablak/tests/harness';
+import type { CaseType } from '@ablak/protocol';
+import { walkToDevices, waitForScreen } from './support/flow';
+import { checkScreen, describeViolations, trackPeerConnections } from './support/page';
+import { useCitizenDesk } from './support/desk';
+import type { RunningServer } from './support/server';
+
+/** The device check's connection lines and verdict once the probe has finished. */
+async function networkCheckOf(page: Page): Promise<{ results: Record<string, string>; verdict: string; text: string }> {
+  const verdict = page.getByTestId('network-verdict');
+  await expect.poll(() => verdict.getAttribute('data-verdict'), { timeout: 30_000 }).not.toBe('pending');
+  const results = await page
+    .getByTestId('network-checks')
+    .locator('li')
+    .evaluateAll((items) => Object.fromEntries(items.map((li) => [li.getAttribute('data-check'), li.getAttribute('data-result')])));
+  return { results, verdict: (await verdict.getAttribute('data-verdict')) ?? '', text: (await verdict.textContent()) ?? '' };
+}
+
+/**
+ * A firewall that drops UDP: every UDP candidate the page is given points at a documentation address
+ * (TEST-NET-1) that nothing answers from, so ICE over UDP never succeeds while TCP candidates stay real.
+ */
+async function dropUdp(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    type SetRemote = (this: RTCPeerConnection, description?: RTCSessionDescriptionInit) => Promise<void>;
+    const native = RTCPeerConnection.prototype.setRemoteDescription as SetRemote;
+    const dropping: SetRemote = function (description) {
+      const sdp = description?.sdp?.replace(/^(a=candidate:\S+ \d+ udp \d+ )\S+/gim, (_m, head: string) => `${head}192.0.2.1`);
+      return native.call(this, description && sdp !== undefined ? { type: description.type, sdp } : description);
+    };
+    RTCPeerConnection.prototype.setRemoteDescription = dropping as typeof RTCPeerConnection.prototype.setRemoteDescription;
+  });
+}
+
+/** Every peer connection the page opened for the probe is closed again. */
+async function openPeerConnections(page: Page): Promise<number> {
+  return page.evaluate(() => ((window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []).filter((pc) => pc.connectionState !== 'closed').length);
+}
+
+describe('device check: can the browser reach the video server (UDP, then TCP, then TURN)', () => {
+  const desk = useCitizenDesk();
+  let server: RunningServer;
+  let browser: TestBrowser;
+  let caseType: CaseType;
+  beforeAll(() => ({ server, browser, caseType } = desk));
+
+  it('tells the citizen the connection works when video reaches the SFU directly over UDP', async () => {
+    const page = await browser.context.newPage();
+    await trackPeerConnections(page);
+    await walkToDevices(page, server.url, caseType);
+    const check = await networkCheckOf(page);
+    expect(check.results).toEqual({ server: 'ok', udp: 'ok', tcp: 'ok', turn: 'skipped' });
+    expect(check.verdict).toBe('ok');
+    expect(check.text).toContain('A kapcsolata működik');
+    expect(await page.getByRole('status').filter({ hasText: 'A kapcsolata működik' }).count()).toBe(1);
+    await expect.poll(() => openPeerConnections(page)).toBe(0);
+    const violations = await checkScreen(page, 'devices-network-ok');
+    expect(violations, describeViolations(violations)).toEqual([]);
+
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.getByTestId('network-verdict').textContent()).toContain('Your connection works');
+    await page.getByRole('button', { name: 'Magyar' }).click(); // the choice is remembered by the browser
+    await page.close();
+  });
+
+  it('falls back to TCP when the network lets no UDP through, says so in plain words, and still lets the citizen queue', async () => {
+    const page = await browser.context.newPage();
+    await trackPeerConnections(page);
+    await dropUdp(page);
+    await walkToDevices(page, server.url, caseType);
+    const check = await networkCheckOf(page);
+    expect(check.results).toEqual({ server: 'ok', udp: 'failed', tcp: 'ok', turn: 'skipped' });
+    expect(check.verdict).toBe('tcp-only');
+    expect(check.text).toContain('tartalék útvonalon');
+    expect(check.text).toContain('mobilnetet');
+    await expect.poll(() => openPeerConnections(page)).toBe(0);
+    const violations = await checkScreen(page, 'devices-network-tcp');
+    expect(violations, describeViolations(violations)).toEqual([]);
+
+    // checking again runs the probe again and lands on the same answer; queueing is never blocked
+    await page.getByRole('button', { name: 'Kapcsolat újraellenőrzése' }).click();
+    expect(await page.getByTestId('network-verdict').getAttribute('data-verdict')).toBe('pending');
+    expect((await networkCheckOf(page)).verdict).toBe('tcp-only');
+    await page.getByRole('button', { name: 'Beállok a sorba' }).click();
+    await waitForScreen(page, 'waiting');
+    await expect.poll(() => page.getByTestId('media-status').getAttribute('data-connection'), { timeout: 20_000 }).toBe('connected');
+    await page.getByRole('button', { name: 'Kilépés a sorból' }).click();
+    await page.getByRole('button', { name: 'Igen, kilépek' }).click();
+    await waitForScreen(page, 'closed');
+    await page.close();
+  });
+});
