@@ -7,7 +7,8 @@
  * - waiting tickets per queue key (queue id, or `@clerkId` for a transfer to a named clerk), by sortKey;
  * - active: the waiting keys that hold a ticket, by their head's sortKey (Redis `active`);
  * - available clerks per (queue, skill level), by the queue's strategy key;
- * - offers by deadline, dropped tickets by grace end, wrap-ups by end; counts of clerks by state.
+ * - offers by deadline, dropped tickets by grace end, wrap-ups by end; counts of clerks by state;
+ * - closed tickets and ended calls by when they closed, forgotten by the sweep after the retention.
  */
 import type { CallId, ClerkId, ClerkState, QueueId, TicketId } from '@ablak/protocol';
 import type { Catalogue } from './catalogue';
@@ -15,6 +16,7 @@ import { STAFFED_STATES, strategyKey, toClerkView } from './clerk';
 import type { DeskEvent, TicketMoveReason } from './events';
 import type { CallRecord, ClerkRecord, TicketRecord } from './model';
 import { SortedSet } from './sorted';
+import { FINAL_TICKET_STATES } from './ticket';
 import { RECENT_HANDLES, WINDOW_MS, dayOf, emptyDayCounters, type DayCounters } from './stats';
 
 export interface DeskOptions {
@@ -24,9 +26,12 @@ export interface DeskOptions {
   rejectDelaySeconds: number;
   /** How many waiting tickets per queue, and available clerks per skill level, one match step looks at. */
   scanDepth: number;
+  /** Closed tickets (ended, abandoned, expired) and ended calls are forgotten by the sweep this long
+   * after they closed, seconds (default 86,400: a day). Day figures are kept apart and last longer. */
+  retentionSeconds: number;
 }
 
-export const DEFAULT_DESK_OPTIONS: DeskOptions = { dropGraceSeconds: 60, rejectDelaySeconds: 10, scanDepth: 32 };
+export const DEFAULT_DESK_OPTIONS: DeskOptions = { dropGraceSeconds: 60, rejectDelaySeconds: 10, scanDepth: 32, retentionSeconds: 86_400 };
 
 /** Key of the waiting set a ticket sits in. */
 export function waitingKey(ticket: Pick<TicketRecord, 'queue' | 'directClerk'>): string {
@@ -48,6 +53,9 @@ export class DeskState {
   readonly offers = new SortedSet();
   readonly drops = new SortedSet();
   readonly wrapUps = new SortedSet();
+  /** Closed tickets and ended calls by when they closed (retention). */
+  readonly closedTickets = new SortedSet();
+  readonly closedCalls = new SortedSet();
   readonly calls = new Map<CallId, CallRecord>();
   readonly activeCalls = new Set<CallId>();
   readonly caseCounters = new Map<number, number>();
@@ -138,6 +146,7 @@ export class DeskState {
       this.refreshActive(key);
     }
     if (next.state === 'waiting' && next.dropDeadline !== null) this.drops.add(next.id, next.dropDeadline);
+    if (FINAL_TICKET_STATES.includes(next.state) && !this.closedTickets.has(next.id)) this.closedTickets.add(next.id, next.stateSince);
     this.events.push({ type: 'ticket:moved', ticketId: next.id, queue: next.queue, state: next.state, reason });
     this.touched.add(next.queue);
     if (prev && prev.queue !== next.queue) this.touched.add(prev.queue);

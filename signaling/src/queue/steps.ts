@@ -207,7 +207,22 @@ export class Desk extends DeskState {
       this.putClerk(clerk, next, now);
       result.wrapUpsEnded.push(this.view(next, now));
     }
+    this.forgetClosed(now);
     return result;
+  }
+
+  /** Forgets tickets and calls closed longer ago than the retention (no event: nobody waits on them). */
+  private forgetClosed(now: number): void {
+    const before = now - this.options.retentionSeconds * 1000;
+    for (const e of this.closedTickets.upTo(before)) {
+      this.closedTickets.delete(e.id);
+      this.tickets.delete(e.id as TicketId);
+      this.secrets.delete(e.id as TicketId);
+    }
+    for (const e of this.closedCalls.upTo(before)) {
+      this.closedCalls.delete(e.id);
+      this.calls.delete(e.id as CallId);
+    }
   }
 
   /** Ends the call on the clerk's side: clerk to wrap_up, counters and handle time recorded. */
@@ -220,6 +235,7 @@ export class Desk extends DeskState {
     this.putClerk(clerk, nextClerk, now);
     this.calls.set(call.id, ended);
     this.activeCalls.delete(call.id);
+    this.closedCalls.add(call.id, now);
     this.recordHandle(call.queue, talkSeconds, now);
     this.events.push({ type: 'call:ended', call: ended, wrapUpUntil });
     return { call: ended, clerk: nextClerk, wrapUpUntil };

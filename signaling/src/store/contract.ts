@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AblakError } from '@ablak/protocol';
 import type { CallId, ClerkId, ErrorCode, QueueId, SfuNodeId, TicketId } from '@ablak/protocol';
-import type { Catalogue } from '../queue/catalogue';
+import { parseCatalogue, type Catalogue } from '../queue/catalogue';
 import { T0, clerkProfile, testCatalogue, ticketInput } from './test-fixtures';
 import type { Store, StoreEvent, StoreOptions } from './types';
 
@@ -128,6 +128,32 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.accept(cid('k1'), tid('t0'), T0 + 5);
       expect(await store.match(T0 + 20_000)).toHaveLength(0);
       expect((await store.match(T0 + 40_000)).map((o) => [o.clerkId, o.ticket.id])).toEqual([['k3', 't1']]);
+    });
+
+    it('steps tiers by the queue’s own tier step where it sets one', async () => {
+      // queue A waits 5 s per level, B keeps the catalogue's 20 s
+      const file = {
+        version: 1,
+        tierStepSeconds: 20,
+        queues: [{ id: 'A', name: { hu: 'A', en: 'A' }, tierStepSeconds: 5 }, { id: 'B', name: { hu: 'B', en: 'B' } }],
+        caseTypes: ['A', 'B'].map((q) => ({ code: `${q.toLowerCase()}1`, name: { hu: q, en: q }, category: 'c', categoryName: { hu: 'c', en: 'c' }, queue: q, expectedMinutes: 5 })),
+      };
+      const store = await factory(parseCatalogue(file));
+      open.push(store);
+      await clerk(store, 'best', [['A', 1], ['B', 1]]);
+      await store.enqueue(ticketInput('keep-best-busy', 'a1', { appointment: true }), T0);
+      const [busy] = await store.match(T0 + 1);
+      await store.accept(busy!.clerkId, busy!.ticket.id, T0 + 2);
+      await clerk(store, 'second', [['A', 2], ['B', 2]], {}, T0 + 3);
+      await store.enqueue(ticketInput('in-a', 'a1'), T0 + 10);
+      await store.enqueue(ticketInput('in-b', 'b1'), T0 + 10);
+      expect(await store.match(T0 + 4_000)).toHaveLength(0);
+      expect((await store.match(T0 + 5_010)).map((o) => o.ticket.id)).toEqual(['in-a']);
+      const call = await store.accept(cid('second'), tid('in-a'), T0 + 5_020);
+      await store.endCall(call.id, 'clerk_ended', T0 + 5_030);
+      await store.wrapUpDone(cid('second'), { state: 'available' }, T0 + 5_040);
+      expect(await store.match(T0 + 20_000)).toHaveLength(0);
+      expect((await store.match(T0 + 20_010)).map((o) => o.ticket.id)).toEqual(['in-b']);
     });
 
     it('serves an appointment first but never starves a ticket that waited longer than its head start', async () => {
@@ -396,6 +422,31 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await expectCode(store.wrapUpDone(cid('k'), { state: 'available' }, T0), 'CONFLICT');
       await expectCode(store.decline(cid('k'), tid('t'), T0), 'TICKET_NOT_FOUND');
       expect((await store.getClerk(cid('k')))?.state).toBe('offline');
+    });
+
+    it('forgets closed tickets and ended calls after the retention period, and nothing still open', async () => {
+      const store = await make({ retentionSeconds: 3600 });
+      await clerk(store, 'k1', [['A', 1]]);
+      await store.enqueue(ticketInput('served', 'a1'), T0);
+      await store.enqueue(ticketInput('left', 'a1'), T0 + 1);
+      await store.enqueue(ticketInput('waits', 'a1'), T0 + 2);
+      expect((await store.match(T0 + 3, { limit: 1 })).map((o) => o.ticket.id)).toEqual(['served']);
+      const call = await store.accept(cid('k1'), tid('served'), T0 + 1000);
+      await store.cancel(tid('left'), T0 + 2000);
+      await store.endCall(call.id, 'clerk_ended', T0 + 60_000);
+      await store.sweep(T0 + 3_600_000);
+      expect((await store.getTicket(tid('left')))?.state).toBe('abandoned');
+      expect((await store.getCall(call.id))?.endReason).toBe('clerk_ended');
+      await store.sweep(T0 + 3_602_001);
+      expect(await store.getTicket(tid('left'))).toBeNull();
+      expect((await store.getTicket(tid('served')))?.state).toBe('ended');
+      await store.sweep(T0 + 3_660_001);
+      expect(await store.getTicket(tid('served'))).toBeNull();
+      expect(await store.getCall(call.id)).toBeNull();
+      expect((await store.getTicket(tid('waits')))?.state).toBe('waiting');
+      await expectCode(store.resume(tid('left'), ticketInput('left', 'a1').resumeSecret, T0 + 3_660_002), 'TICKET_NOT_FOUND');
+      const [a] = await store.queueStats(T0 + 3_660_002, [qid('A')]);
+      expect([a?.answeredToday, a?.abandonedToday, a?.waiting]).toEqual([1, 1, 1]);
     });
 
     it('keeps SFU nodes live only while their heartbeat is fresh', async () => {

@@ -49,6 +49,7 @@ export class MemoryStore implements Store {
     this.desk = new Desk(catalogue, {
       ...(options.dropGraceSeconds !== undefined && { dropGraceSeconds: options.dropGraceSeconds }),
       ...(options.rejectDelaySeconds !== undefined && { rejectDelaySeconds: options.rejectDelaySeconds }),
+      ...(options.retentionSeconds !== undefined && { retentionSeconds: options.retentionSeconds }),
     });
   }
 

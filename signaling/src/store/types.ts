@@ -137,4 +137,6 @@ export interface StoreOptions {
   dropGraceSeconds?: number;
   /** A declining clerk is offered nothing for this long (default 10 s). */
   rejectDelaySeconds?: number;
+  /** Closed tickets and ended calls are forgotten by `sweep` this long after they closed (default 86,400 s). */
+  retentionSeconds?: number;
 }

@@ -10,7 +10,8 @@
  *   lvl:<queue> (hash level → staffed clerks) · offers, drops, wrap (zsets by deadline)
  *   qc:<queue> (hash: strategy, offerTimeoutSeconds, wrapUpSeconds, targetAnswerSeconds, tierStepSeconds) · day:<day>:<queue> (hash counters, 8-day TTL) · ans:, ansin:, arr:<queue> (15-min
  *   windows) · aht:<queue> (list of recent handle seconds) · calls:active (set) · callseq, ref:<year>
- * ARGV: 1 now · 2 day · 3 (unused) · 4 drop grace ms · 5 reject delay ms · 6 scan depth (match only) · 7… step args.
+ *   closed, closedcalls (zsets: closed tickets / ended calls by when; the sweep forgets them after the retention)
+ * ARGV: 1 now · 2 day · 3 retention ms · 4 drop grace ms · 5 reject delay ms · 6 scan depth (match only) · 7… step args.
  */
 import { PRIORITY_BOOST_SECONDS } from '../../queue/score';
 import { RECENT_HANDLES, WINDOW_MS } from '../../queue/stats';
@@ -23,6 +24,7 @@ export const LUA_LIB = `
 local P = KEYS[1]
 local NOW = tonumber(ARGV[1])
 local DAY = ARGV[2]
+local RETENTION = tonumber(ARGV[3])
 local GRACE = tonumber(ARGV[4])
 local REJECT = tonumber(ARGV[5])
 local NULL = cjson.null
@@ -186,6 +188,7 @@ local function put_ticket(prev, nxt, reason)
       redis.call('ZADD', P .. 'drops', nxt.dropDeadline, nxt.id)
     end
   end
+  if FINAL[nxt.state] and not (prev and FINAL[prev.state]) then redis.call('ZADD', P .. 'closed', nxt.stateSince, nxt.id) end
   emit({ type = 'ticket:moved', ticketId = nxt.id, queue = nxt.queue, state = nxt.state, reason = reason })
   touch(nxt.queue)
   if prev and prev.queue ~= nxt.queue then touch(prev.queue) end

@@ -13,7 +13,7 @@
  * - the offered ticket's JSON is encoded once and spliced into the event and the reply;
  * - a queue that yielded no offer is not tried again in the same call (nothing in a match step can
  *   make it match: clerks only leave availability), so a batch never rescans dead queues.
- * ARGV: 1 now · 2 day · 3 (unused: tier steps are per queue) · 4, 5 (unused) · 6 scan depth · 7 most offers.
+ * ARGV: 1 now · 2 day · 3, 4, 5 (retention, grace, reject delay: unused here) · 6 scan depth · 7 most offers.
  * Reply: `{"ok":[offer, …]}`.
  */
 export const LUA_MATCH = `

@@ -110,7 +110,7 @@ local function STEP()
   emit({ type = 'offer:withdrawn', clerkId = c.id, ticketId = t.id, reason = 'declined' })
   return NULL
 end`,
-  /** ARGV 7: most expiries of each kind in one step. */
+  /** ARGV 7: most expiries of each kind in one step (and most closed records forgotten). */
   sweep: `
 local function STEP()
   local limit = tonumber(ARGV[7])
@@ -143,6 +143,20 @@ local function STEP()
       res.wrapUpsEnded[#res.wrapUpsEnded + 1] = view(nc)
     end
   end
+  -- forget tickets and calls closed longer ago than the retention (no event: nobody waits on them)
+  local purged = 0
+  for _, tid in ipairs(redis.call('ZRANGEBYSCORE', P .. 'closed', '-inf', NOW - RETENTION, 'LIMIT', 0, limit)) do
+    redis.call('HDEL', P .. 't', tid)
+    redis.call('HDEL', P .. 'sec', tid)
+    redis.call('ZREM', P .. 'closed', tid)
+    purged = purged + 1
+  end
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'closedcalls', '-inf', NOW - RETENTION, 'LIMIT', 0, limit)) do
+    redis.call('HDEL', P .. 'call', id)
+    redis.call('ZREM', P .. 'closedcalls', id)
+    purged = purged + 1
+  end
+  res.purged = purged
   return res
 end`,
   /** ARGV 7: call id, 8: reason. */
@@ -234,6 +248,7 @@ local function close_call(call, reason)
   put_clerk(c, nc)
   redis.call('HSET', P .. 'call', call.id, cjson.encode(ended))
   redis.call('SREM', P .. 'calls:active', call.id)
+  redis.call('ZADD', P .. 'closedcalls', NOW, call.id)
   record_handle(call.queue, talk)
   emit({ type = 'call:ended', call = ended, wrapUpUntil = wrap_until })
   return { call = ended, clerk = view(nc), wrapUpUntil = wrap_until }

@@ -138,14 +138,15 @@ export class RedisStore extends RedisBase implements Store {
     const out: SweepResult = { expiredOffers: [], expiredDrops: [], wrapUpsEnded: [] };
     const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
     for (;;) {
-      const r = await this.step<Record<keyof SweepResult, unknown>>('sweep', now, [SWEEP_BATCH]);
+      const r = await this.step<Record<keyof SweepResult | 'purged', unknown>>('sweep', now, [SWEEP_BATCH]);
       const offers = list<OfferRecord>(r.expiredOffers).map(norm.offer);
       const drops = list<TicketRecord>(r.expiredDrops).map(norm.ticket);
       const wraps = list<ClerkView>(r.wrapUpsEnded).map(norm.clerkView);
       out.expiredOffers.push(...offers);
       out.expiredDrops.push(...drops);
       out.wrapUpsEnded.push(...wraps);
-      if (offers.length < SWEEP_BATCH && drops.length < SWEEP_BATCH && wraps.length < SWEEP_BATCH) return out;
+      const purged = Number(r.purged ?? 0);
+      if (offers.length < SWEEP_BATCH && drops.length < SWEEP_BATCH && wraps.length < SWEEP_BATCH && purged < SWEEP_BATCH) return out;
     }
   }
 

@@ -53,7 +53,8 @@ export class RedisBase {
     const graceMs = (options.dropGraceSeconds ?? DEFAULT_DESK_OPTIONS.dropGraceSeconds) * 1000;
     const rejectMs = (options.rejectDelaySeconds ?? DEFAULT_DESK_OPTIONS.rejectDelaySeconds) * 1000;
     const depth = options.scanDepth ?? DEFAULT_DESK_OPTIONS.scanDepth;
-    this.fixedArgs = (now) => [now, dayOf(now), 0, graceMs, rejectMs, depth];
+    const retentionMs = (options.retentionSeconds ?? DEFAULT_DESK_OPTIONS.retentionSeconds) * 1000;
+    this.fixedArgs = (now) => [now, dayOf(now), retentionMs, graceMs, rejectMs, depth];
   }
 
   /** Connects, writes the queue configuration the scripts read, and loads every script once. */
