@@ -62,6 +62,10 @@ const EnvSchema = z.object({
   /** A ticket this old that is offered while no socket of its citizen exists anywhere is dropped. */
   ORPHAN_AFTER_SECONDS: int(30, 1, 3600),
   BOARD_PUSH_INTERVAL_MS: int(300, 50, 10_000),
+  /** One point of the supervisor's last-hour chart per this interval (shared by every node). */
+  BOARD_HISTORY_INTERVAL_MS: int(30_000, 100, 600_000),
+  /** Each node says it is alive and which citizens it holds this often; dead after three missed beats. */
+  PRESENCE_INTERVAL_MS: int(5000, 100, 60_000),
   /** Runs one SFU node in this process; defaults to on without REDIS_URL. */
   SFU_EMBEDDED: flag.optional(),
   /** Comma-separated ICE servers (stun:/turn: URLs) handed to browsers next to each grant. */
@@ -98,6 +102,8 @@ export interface SignalingConfig {
   readonly sweepIntervalMs: number;
   readonly orphanAfterSeconds: number;
   readonly boardPushIntervalMs: number;
+  readonly boardHistoryIntervalMs: number;
+  readonly presenceIntervalMs: number;
   readonly sfuEmbedded: boolean;
   readonly iceServers: readonly string[];
   readonly demo: boolean;
@@ -156,6 +162,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     orphanAfterSeconds: e.ORPHAN_AFTER_SECONDS,
     boardPushIntervalMs: e.BOARD_PUSH_INTERVAL_MS,
+    boardHistoryIntervalMs: e.BOARD_HISTORY_INTERVAL_MS,
+    presenceIntervalMs: e.PRESENCE_INTERVAL_MS,
     sfuEmbedded: e.SFU_EMBEDDED ?? !fleet,
     iceServers: Object.freeze([...e.ICE_SERVERS]),
     demo: e.DEMO ?? !fleet,

@@ -8,3 +8,6 @@ export { MemoryStore } from './store/memory';
 export type { Store } from './store/types';
 export { TokenService } from './auth/tokens';
 export { embeddedSfu } from './embedded-sfu';
+export { MemoryKv } from './kv/memory';
+export { RedisKv } from './kv/redis';
+export type { SharedKv } from './kv/types';

@@ -21,6 +21,7 @@ import type { Catalogue } from './queue/catalogue';
 import { Board } from './realtime/board';
 import { registerCitizenNamespace } from './realtime/citizen';
 import { registerClerkNamespace } from './realtime/clerk';
+import { Presence } from './realtime/presence';
 import { Matcher } from './realtime/matcher';
 import { Runner } from './realtime/runner';
 import { registerSupervisorNamespace } from './realtime/supervisor';
@@ -192,8 +193,10 @@ export async function startSignaling(
   registerCitizenNamespace(ctx);
   const clerkNs = registerClerkNamespace(ctx);
   registerSupervisorNamespace(ctx, board);
+  const presence = new Presence(ctx, config.presenceIntervalMs);
   await runner.start();
   board.start();
+  presence.start();
 
   const port = await listen(httpServer, config.port, config.host);
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -219,6 +222,7 @@ export async function startSignaling(
       clerkNs.close();
       matcher.close();
       await matcher.idle();
+      await presence.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();

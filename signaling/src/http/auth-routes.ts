@@ -2,13 +2,13 @@ import { Router } from 'express';
 import { AblakError, LoginRequest, RefreshRequest, ok, type LoginResponse } from '@ablak/protocol';
 import type { AppContext } from '../context';
 import type { StaffRecord } from '../directory/types';
-import { RateLimiter } from './rate-limit';
+import { SharedRateLimiter } from './rate-limit';
 import { clientIp, parse } from './validate';
 
 /** POST /api/auth/login, POST /api/auth/refresh: staff sign-in against the directory. */
 export function authRoutes(ctx: AppContext): Router {
   const router = Router();
-  const limiter = new RateLimiter(ctx.config.loginsPerIpPerMinute, 60_000);
+  const limiter = new SharedRateLimiter(ctx.kv, 'logins', ctx.config.loginsPerIpPerMinute, 60_000);
   const logger = ctx.logger.child({ module: 'auth' });
 
   function issue(staff: StaffRecord): LoginResponse {
@@ -34,7 +34,7 @@ export function authRoutes(ctx: AppContext): Router {
   }
 
   router.post('/login', async (req, res) => {
-    limiter.check(clientIp(req));
+    await limiter.check(clientIp(req));
     const body = parse(LoginRequest, req.body);
     const staff = await ctx.directory.authenticate(body.username, body.password);
     if (!staff) {
@@ -45,8 +45,8 @@ export function authRoutes(ctx: AppContext): Router {
     res.json(ok(issue(staff)));
   });
 
-  router.post('/refresh', (req, res) => {
-    limiter.check(clientIp(req));
+  router.post('/refresh', async (req, res) => {
+    await limiter.check(clientIp(req));
     const body = parse(RefreshRequest, req.body);
     const claims = ctx.tokens.verifyRefresh(body.refreshToken);
     const staff = ctx.directory.staffById(claims.sub);

@@ -6,7 +6,7 @@ import {
   type NetworkProbeResponse,
 } from '@ablak/protocol';
 import type { AppContext } from '../context';
-import { RateLimiter } from './rate-limit';
+import { SharedRateLimiter } from './rate-limit';
 import { clientIp, parse } from './validate';
 
 /**
@@ -15,11 +15,11 @@ import { clientIp, parse } from './validate';
  */
 export function probeRoutes(ctx: AppContext): Router {
   const router = Router();
-  const limiter = new RateLimiter(ctx.config.probesPerIpPerMinute, 60_000);
+  const limiter = new SharedRateLimiter(ctx.kv, 'probes', ctx.config.probesPerIpPerMinute, 60_000);
   const ttlSeconds = Math.min(ctx.config.mediaGrantTtlSeconds, NETWORK_PROBE_MAX_TTL_SECONDS);
 
   router.post('/network-probe', async (req, res) => {
-    limiter.check(clientIp(req));
+    await limiter.check(clientIp(req));
     parse(NetworkProbeRequest, req.body);
     const probe: NetworkProbeResponse = await ctx.media.probe(Date.now(), ttlSeconds);
     res.set('Cache-Control', 'no-store');

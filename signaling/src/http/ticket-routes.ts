@@ -16,13 +16,13 @@ import { z } from 'zod';
 import type { Appointments } from '../appointments/appointments';
 import { peerIds } from '../calls/media';
 import type { AppContext } from '../context';
-import { RateLimiter } from './rate-limit';
+import { SharedRateLimiter } from './rate-limit';
 import { clientIp, parse } from './validate';
 
 /** POST /api/tickets, POST /api/appointments, POST /api/appointments/:code/check-in. */
 export function ticketRoutes(ctx: AppContext, appointments: Appointments): Router {
   const router = Router();
-  const limiter = new RateLimiter(ctx.config.ticketsPerIpPerMinute, 60_000);
+  const limiter = new SharedRateLimiter(ctx.kv, 'tickets', ctx.config.ticketsPerIpPerMinute, 60_000);
   const logger = ctx.logger.child({ module: 'tickets' });
 
   async function createTicket(input: {
@@ -58,7 +58,7 @@ export function ticketRoutes(ctx: AppContext, appointments: Appointments): Route
   }
 
   router.post('/tickets', async (req, res) => {
-    limiter.check(clientIp(req));
+    await limiter.check(clientIp(req));
     const body = parse(CreateTicketRequest, req.body);
     let appointment = false;
     if (body.appointmentCode) {
@@ -71,14 +71,14 @@ export function ticketRoutes(ctx: AppContext, appointments: Appointments): Route
   });
 
   router.post('/appointments', async (req, res) => {
-    limiter.check(clientIp(req));
+    await limiter.check(clientIp(req));
     const body = parse(CreateAppointmentRequest, req.body);
     ctx.catalogue.caseType(body.caseType);
     res.status(201).json(ok(await appointments.book(body, Date.now())));
   });
 
   router.post('/appointments/:code/check-in', async (req, res) => {
-    limiter.check(clientIp(req));
+    await limiter.check(clientIp(req));
     const code = parse(z.string().regex(/^[A-Za-z0-9]{4,32}$/), req.params.code);
     const body = parse(CheckInRequest, req.body);
     const booked = await appointments.checkIn(code, Date.now());

@@ -1,6 +1,6 @@
 import type { SharedKv } from './types';
 
-type Value = string | Buffer | string[];
+type Value = string | Buffer | string[] | Map<string, string>;
 
 /** In-process SharedKv (embedded default); expired keys vanish on read and on a periodic prune. */
 export class MemoryKv implements SharedKv {
@@ -58,6 +58,30 @@ export class MemoryKv implements SharedKv {
   }
   async del(key: string): Promise<void> {
     this.data.delete(key);
+  }
+  async incr(key: string, ttlSeconds: number): Promise<number> {
+    const entry = this.data.get(key);
+    const live = entry && entry.expiresAt > this.now() && typeof entry.value === 'string' ? entry : undefined;
+    const next = (live ? Number(live.value) || 0 : 0) + 1;
+    this.data.set(key, {
+      value: String(next),
+      expiresAt: live ? live.expiresAt : this.now() + ttlSeconds * 1000,
+    });
+    return next;
+  }
+  async mapSet(key: string, field: string, value: string, ttlSeconds: number): Promise<void> {
+    const v = this.read(key);
+    const map = v instanceof Map ? v : new Map<string, string>();
+    map.set(field, value);
+    this.write(key, map, ttlSeconds);
+  }
+  async mapGetAll(key: string): Promise<Record<string, string>> {
+    const v = this.read(key);
+    return v instanceof Map ? Object.fromEntries(v) : {};
+  }
+  async mapDel(key: string, field: string): Promise<void> {
+    const v = this.read(key);
+    if (v instanceof Map) v.delete(field);
   }
   async ping(): Promise<boolean> {
     return true;

@@ -43,6 +43,29 @@ export class RedisKv implements SharedKv {
   async del(key: string): Promise<void> {
     await this.redis.del(PREFIX + key);
   }
+  async incr(key: string, ttlSeconds: number): Promise<number> {
+    const replies = await this.redis
+      .multi()
+      .set(PREFIX + key, '0', 'EX', ttlSeconds, 'NX')
+      .incr(PREFIX + key)
+      .exec();
+    const [error, count] = replies?.[1] ?? [new Error('incr: no reply'), null];
+    if (error) throw error;
+    return Number(count);
+  }
+  async mapSet(key: string, field: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(PREFIX + key, field, value)
+      .expire(PREFIX + key, ttlSeconds)
+      .exec();
+  }
+  async mapGetAll(key: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(PREFIX + key);
+  }
+  async mapDel(key: string, field: string): Promise<void> {
+    await this.redis.hdel(PREFIX + key, field);
+  }
   async ping(): Promise<boolean> {
     try {
       return (await this.redis.ping()) === 'PONG';

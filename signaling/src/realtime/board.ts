@@ -1,12 +1,21 @@
-import type { BoardFilter, BoardSample, BoardSnapshot, ClerkView } from '@ablak/protocol';
+import { BoardSample, type BoardFilter, type BoardSnapshot, type ClerkView } from '@ablak/protocol';
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
 import { callSummary } from '../calls/views';
 import type { AppContext } from '../context';
 import { pushSupervisor } from './push';
 
-const HISTORY_INTERVAL_MS = 30_000;
 const HISTORY_LENGTH = 120; // one hour at 30 s
+const historyKey = (filterKey: string) => `history:${filterKey}`;
+
+function parseSample(raw: string): BoardSample | null {
+  try {
+    const parsed = BoardSample.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 export function filterKey(filter: BoardFilter): string {
   return `board:${filter.office ?? '*'}:${filter.region ?? '*'}`;
@@ -14,12 +23,13 @@ export function filterKey(filter: BoardFilter): string {
 
 /**
  * The supervisor board: a snapshot per filter, pushed to local supervisors when something changed,
- * at most once per `boardPushIntervalMs`; plus a last-hour history sampled every 30 s.
+ * at most once per `boardPushIntervalMs`; plus a last-hour history sampled every
+ * `boardHistoryIntervalMs`. The history lives in the shared KV and each interval's sample is taken
+ * by one node only (a KV slot lock), so supervisors on every node see the same chart.
  */
 export class Board {
   private dirty = false;
   private readonly filters = new Map<string, BoardFilter>();
-  private readonly history = new Map<string, BoardSample[]>();
   private pushTimer: NodeJS.Timeout | null = null;
   private sampleTimer: NodeJS.Timeout | null = null;
   private readonly logger: Logger;
@@ -30,7 +40,7 @@ export class Board {
 
   start(): void {
     this.pushTimer = setInterval(() => void this.flush(), this.ctx.config.boardPushIntervalMs);
-    this.sampleTimer = setInterval(() => void this.sample(), HISTORY_INTERVAL_MS);
+    this.sampleTimer = setInterval(() => void this.sample(), this.ctx.config.boardHistoryIntervalMs);
     this.pushTimer.unref();
     this.sampleTimer.unref();
   }
@@ -45,7 +55,7 @@ export class Board {
     const key = filterKey(filter);
     this.filters.set(key, filter);
     await socket.join(key);
-    if (!this.history.has(key)) await this.sample([key]);
+    if ((await this.history(key)).length === 0) await this.sample([key]);
     return this.snapshot(filter, key, Date.now());
   }
 
@@ -56,10 +66,11 @@ export class Board {
   }
 
   async snapshot(filter: BoardFilter, key: string, now: number): Promise<BoardSnapshot> {
-    const [queues, clerks, calls] = await Promise.all([
+    const [queues, clerks, calls, history] = await Promise.all([
       this.ctx.store.queueStats(now),
       this.ctx.store.clerkViews(),
       this.ctx.store.activeCalls(),
+      this.history(key),
     ]);
     const shown = clerks.filter((c) => this.clerkMatches(c, filter));
     const ids = new Set(shown.map((c) => c.id));
@@ -68,8 +79,17 @@ export class Board {
       queues,
       clerks: shown,
       calls: calls.filter((c) => ids.has(c.clerkId)).map(callSummary),
-      history: this.history.get(key) ?? [],
+      history,
     };
+  }
+
+  private async history(key: string): Promise<BoardSample[]> {
+    const samples: BoardSample[] = [];
+    for (const raw of await this.ctx.kv.list(historyKey(key))) {
+      const sample = parseSample(raw);
+      if (sample) samples.push(sample);
+    }
+    return samples;
   }
 
   private activeKeys(): string[] {
@@ -99,24 +119,32 @@ export class Board {
     }
   }
 
+  /** Adds this interval's sample to each key's history, unless another node already did. */
   private async sample(keys = this.activeKeys()): Promise<void> {
     if (keys.length === 0) return;
     try {
+      const { kv, config } = this.ctx;
+      const interval = config.boardHistoryIntervalMs;
       const now = Date.now();
+      const slot = Math.floor(now / interval);
+      const lockSeconds = Math.ceil((2 * interval) / 1000);
+      const mine: string[] = [];
+      for (const key of keys)
+        if (await kv.setIfAbsent(`history-slot:${key}:${slot}`, '1', lockSeconds)) mine.push(key);
+      if (mine.length === 0) return;
       const [stats, clerks] = await Promise.all([
         this.ctx.store.queueStats(now),
         this.ctx.store.clerkViews(),
       ]);
       const waiting = stats.reduce((n, q) => n + q.waiting, 0);
-      for (const key of keys) {
+      const keepSeconds = Math.ceil((HISTORY_LENGTH * interval) / 1000) + 60;
+      for (const key of mine) {
         const filter = this.filters.get(key) ?? {};
         const available = clerks.filter(
           (c: ClerkView) => c.state === 'available' && this.clerkMatches(c, filter),
         ).length;
-        const samples = this.history.get(key) ?? [];
-        samples.push({ at: now, waiting, available });
-        if (samples.length > HISTORY_LENGTH) samples.splice(0, samples.length - HISTORY_LENGTH);
-        this.history.set(key, samples);
+        const sample: BoardSample = { at: now, waiting, available };
+        await kv.push(historyKey(key), JSON.stringify(sample), keepSeconds, HISTORY_LENGTH);
       }
     } catch (error) {
       this.logger.error({ err: error }, 'board sample failed');

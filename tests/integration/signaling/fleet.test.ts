@@ -1,27 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallSummary, MediaAccess, Offer, QueuePosition } from '@ablak/protocol';
 import { parseConfig, startSignaling, type RunningSignaling } from '@ablak/signaling';
-import { freePort, startRedis, waitForPort, type RedisServer } from '@ablak/tests/harness';
-import { expectOk, fakeSfu, Fixture, testEnv, type Client } from './harness';
+import { startRedis, type RedisServer } from '@ablak/tests/harness';
+import { expectOk, fakeSfu, Fixture, spawnNode, testEnv, type Client } from './harness';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 // Real catalogue and directory (both nodes load the shipped files); nobody serves this queue here.
 const CASE_TYPE = 'szemelyi.adult.first';
-
-/** A signaling node as its own OS process (so it can be SIGKILLed like a crashed machine). */
-async function spawnNode(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'signaling/src/main.ts')], {
-    cwd: path.join(ROOT, 'signaling'),
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForPort(port, '127.0.0.1', 60_000);
-  return { url: `http://127.0.0.1:${port}`, child };
-}
 
 describe('fleet: two signaling nodes on one Redis behave as one', () => {
   const fx = new Fixture();

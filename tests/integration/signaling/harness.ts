@@ -2,6 +2,9 @@
  * Fixtures for signaling's contract tests: a small catalogue and directory, real servers on port 0,
  * typed socket.io-client helpers. Every server and socket a test opens is closed by `Fixture.close()`.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
@@ -23,6 +26,7 @@ import {
   type SignalingDeps,
   type Store,
 } from '@ablak/signaling';
+import { freePort, waitForPort } from '@ablak/tests/harness';
 
 export const PASSWORD = 'test-password';
 export const TEST_SECRET = 'test-jwt-secret-0123456789-abcdefghijkl';
@@ -265,4 +269,18 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, stepMs));
   }
   throw new Error('condition not met in time');
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** A signaling node as its own OS process (so it can be SIGKILLed like a crashed machine). */
+export async function spawnNode(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'signaling/src/main.ts')], {
+    cwd: path.join(ROOT, 'signaling'),
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForPort(port, '127.0.0.1', 60_000);
+  return { url: `http://127.0.0.1:${port}`, child };
 }

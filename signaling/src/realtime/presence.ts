@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { AblakError, TicketId } from '@ablak/protocol';
+import type { Logger } from 'pino';
+import { rooms, type AppContext } from '../context';
+import { sessionOf } from './auth';
+
+const NODES_KEY = 'presence:nodes';
+const aliveKey = (node: string) => `presence:alive:${node}`;
+const ticketsKey = (node: string) => `presence:tickets:${node}`;
+const REAPER_KEY = 'presence:reaper';
+/** A dead node's ticket list is kept this long at most (a fleet that lost every node forgets it). */
+const LIST_TTL_SECONDS = 24 * 3600;
+/** Cross-node socket look-ups run this many at a time when a node with many citizens dies. */
+const LOOKUP_CONCURRENCY = 16;
+
+/**
+ * Which node holds which citizens, so a ticket whose node died (or shut down) and whose citizen
+ * never came back still starts its drop grace and expires, instead of waiting forever.
+ *
+ * Every node writes, each beat, an alive key (expiring after three beats) and, when it changed, the
+ * list of tickets it holds sockets for. One node per beat (a KV lock) reaps: for every node whose
+ * alive key is gone, each of its tickets that is still waiting or offered, not dropped, held by no
+ * live node's list and by no socket anywhere, is dropped — `sweep` expires it after the grace
+ * unless its citizen resumes.
+ */
+export class Presence {
+  readonly nodeId = randomUUID();
+  private dirty = true;
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+  private closed = false;
+  private readonly logger: Logger;
+  private readonly aliveTtlSeconds: number;
+
+  constructor(
+    private readonly ctx: Pick<AppContext, 'io' | 'kv' | 'store' | 'logger' | 'matcher'>,
+    private readonly intervalMs: number,
+  ) {
+    this.logger = ctx.logger.child({ module: 'presence' });
+    this.aliveTtlSeconds = Math.max(1, Math.ceil((3 * intervalMs) / 1000));
+    const citizens = ctx.io.of('/citizen');
+    citizens.on('connection', (socket) => {
+      this.dirty = true;
+      socket.once('disconnect', () => {
+        this.dirty = true;
+      });
+    });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.beat(), this.intervalMs);
+    this.timer.unref();
+    void this.beat();
+  }
+
+  private localTickets(): string[] {
+    const ids = new Set<string>();
+    for (const socket of this.ctx.io.of('/citizen').sockets.values()) {
+      const ticket = sessionOf(socket).session.ticket;
+      if (ticket) ids.add(ticket);
+    }
+    return [...ids];
+  }
+
+  /** One beat: say this node is alive, publish its tickets if they changed, maybe reap dead nodes. */
+  async beat(): Promise<void> {
+    if (this.busy || this.closed) return;
+    this.busy = true;
+    try {
+      const { kv } = this.ctx;
+      await kv.set(aliveKey(this.nodeId), String(Date.now()), this.aliveTtlSeconds);
+      await kv.mapSet(NODES_KEY, this.nodeId, String(Date.now()), LIST_TTL_SECONDS);
+      if (this.dirty) {
+        this.dirty = false;
+        await kv.set(ticketsKey(this.nodeId), JSON.stringify(this.localTickets()), LIST_TTL_SECONDS);
+      }
+      const lockSeconds = Math.max(1, Math.ceil(this.intervalMs / 1000));
+      if (await kv.setIfAbsent(REAPER_KEY, this.nodeId, lockSeconds)) await this.reap();
+    } catch (error) {
+      if (!this.closed) this.logger.warn({ err: error }, 'presence beat failed');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async ticketsOf(node: string): Promise<string[]> {
+    const raw = await this.ctx.kv.get(ticketsKey(node));
+    if (!raw) return [];
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return Array.isArray(parsed) ? parsed.filter((t): t is string => typeof t === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private async reap(): Promise<void> {
+    const { kv } = this.ctx;
+    const nodes = Object.keys(await kv.mapGetAll(NODES_KEY));
+    const alive = new Set<string>();
+    const dead: string[] = [];
+    for (const node of nodes) {
+      if (node === this.nodeId || (await kv.get(aliveKey(node))) !== null) alive.add(node);
+      else dead.push(node);
+    }
+    if (dead.length === 0) return;
+    const held = new Set<string>();
+    for (const node of alive) for (const t of await this.ticketsOf(node)) held.add(t);
+    for (const node of dead) {
+      const orphans = (await this.ticketsOf(node)).filter((t) => !held.has(t));
+      let unresolved = 0;
+      for (let i = 0; i < orphans.length; i += LOOKUP_CONCURRENCY) {
+        const results = await Promise.allSettled(
+          orphans.slice(i, i + LOOKUP_CONCURRENCY).map((t) => this.dropIfAbsent(t)),
+        );
+        unresolved += results.filter((r) => r.status === 'rejected').length;
+      }
+      if (unresolved > 0) {
+        // Typically the socket adapter still counts the dead node and its look-ups time out: next beat.
+        this.logger.info({ node, unresolved }, 'dead node not fully reaped yet');
+        continue;
+      }
+      await kv.mapDel(NODES_KEY, node);
+      await kv.del(ticketsKey(node));
+      this.logger.info({ node, tickets: orphans.length }, 'reaped the citizens of a dead node');
+    }
+  }
+
+  /** Drops a waiting/offered ticket that no socket holds anywhere (the drop grace starts now). */
+  private async dropIfAbsent(id: string): Promise<void> {
+    const parsed = TicketId.safeParse(id);
+    if (!parsed.success) return;
+    const ticket = await this.ctx.store.getTicket(parsed.data);
+    if (!ticket || ticket.dropDeadline !== null) return;
+    if (ticket.state !== 'waiting' && ticket.state !== 'offered') return;
+    const present = await this.ctx.io.of('/citizen').in(rooms.ticket(id)).fetchSockets();
+    if (present.length > 0) return;
+    try {
+      await this.ctx.store.drop(ticket.id, Date.now());
+      this.ctx.matcher.kick();
+      this.logger.info({ ticket: ticket.id }, 'ticket of a dead node dropped: grace starts');
+    } catch (error) {
+      if (!(error instanceof AblakError)) throw error;
+    }
+  }
+
+  /**
+   * Stops beating (call before the sockets are closed): the last ticket list is written and the
+   * alive key goes at once, so other nodes reap the citizens who do not come back.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    try {
+      await this.ctx.kv.set(ticketsKey(this.nodeId), JSON.stringify(this.localTickets()), LIST_TTL_SECONDS);
+      await this.ctx.kv.del(aliveKey(this.nodeId));
+    } catch {
+      // The KV may already be gone; the alive key expires on its own.
+    }
+  }
+}
