@@ -1,11 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { TestBrowser } from '@ablak/tests/harness';
+import { startCoturn, type CoturnServer } from '@ablak/infra';
+import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
 import type { CaseType } from '@ablak/protocol';
-import { walkToDevices, waitForScreen } from './support/flow';
+import { login } from './support/clerk';
+import { caseTypeFor, walkToDevices, waitForScreen } from './support/flow';
 import { checkScreen, describeViolations, trackPeerConnections } from './support/page';
 import { useCitizenDesk } from './support/desk';
-import type { RunningServer } from './support/server';
+import { startServer, type RunningServer } from './support/server';
 
 /** The device check's connection lines and verdict once the probe has finished. */
 async function networkCheckOf(page: Page): Promise<{ results: Record<string, string>; verdict: string; text: string }> {
@@ -19,19 +21,22 @@ async function networkCheckOf(page: Page): Promise<{ results: Record<string, str
 }
 
 /**
- * A firewall that drops UDP: every UDP candidate the page is given points at a documentation address
- * (TEST-NET-1) that nothing answers from, so ICE over UDP never succeeds while TCP candidates stay real.
+ * A firewall that drops the citizen's direct traffic to the SFU over `protocols`: every such candidate
+ * the page is given points at a documentation address (TEST-NET-1) that nothing answers from. A
+ * relay-only connection is left alone: its packets go to the TURN server, which reaches the SFU itself.
  */
-async function dropUdp(page: Page): Promise<void> {
-  await page.addInitScript(() => {
+async function blockDirect(page: Page, protocols: ('udp' | 'tcp')[]): Promise<void> {
+  await page.addInitScript((blocked: string[]) => {
     type SetRemote = (this: RTCPeerConnection, description?: RTCSessionDescriptionInit) => Promise<void>;
     const native = RTCPeerConnection.prototype.setRemoteDescription as SetRemote;
+    const pattern = new RegExp(`^(a=candidate:\\S+ \\d+ (?:${blocked.join('|')}) \\d+ )\\S+`, 'gim');
     const dropping: SetRemote = function (description) {
-      const sdp = description?.sdp?.replace(/^(a=candidate:\S+ \d+ udp \d+ )\S+/gim, (_m, head: string) => `${head}192.0.2.1`);
+      if (this.getConfiguration().iceTransportPolicy === 'relay') return native.call(this, description);
+      const sdp = description?.sdp?.replace(pattern, (_m, head: string) => `${head}192.0.2.1`);
       return native.call(this, description && sdp !== undefined ? { type: description.type, sdp } : description);
     };
     RTCPeerConnection.prototype.setRemoteDescription = dropping as typeof RTCPeerConnection.prototype.setRemoteDescription;
-  });
+  }, protocols);
 }
 
 /** Every peer connection the page opened for the probe is closed again. */
@@ -68,7 +73,7 @@ describe('device check: can the browser reach the video server (UDP, then TCP, t
   it('falls back to TCP when the network lets no UDP through, says so in plain words, and still lets the citizen queue', async () => {
     const page = await browser.context.newPage();
     await trackPeerConnections(page);
-    await dropUdp(page);
+    await blockDirect(page, ['udp']);
     await walkToDevices(page, server.url, caseType);
     const check = await networkCheckOf(page);
     expect(check.results).toEqual({ server: 'ok', udp: 'failed', tcp: 'ok', turn: 'skipped' });
@@ -89,6 +94,39 @@ describe('device check: can the browser reach the video server (UDP, then TCP, t
     await page.getByRole('button', { name: 'Kilépés a sorból' }).click();
     await page.getByRole('button', { name: 'Igen, kilépek' }).click();
     await waitForScreen(page, 'closed');
+    await page.close();
+  });
+});
+
+describe('device check behind a firewall that lets only the TURN server through', () => {
+  let turn: CoturnServer;
+  let server: RunningServer;
+  let browser: TestBrowser;
+  let caseType: CaseType;
+  beforeAll(async () => {
+    turn = await startCoturn();
+    server = await startServer({ TURN_URLS: turn.urls.join(','), TURN_SECRET: turn.secret });
+    browser = await launchBrowser();
+    caseType = await caseTypeFor(server.url, (await login(server.url, 'clerk1')).user.skills.map((s) => s.queue));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await turn?.stop();
+  });
+
+  it('finds the relay route and tells the citizen video will go through it', async () => {
+    const page = await browser.context.newPage();
+    await trackPeerConnections(page);
+    await blockDirect(page, ['udp', 'tcp']);
+    await walkToDevices(page, server.url, caseType);
+    const check = await networkCheckOf(page);
+    expect(check.results).toEqual({ server: 'ok', udp: 'failed', tcp: 'failed', turn: 'ok' });
+    expect(check.verdict).toBe('relay-only');
+    expect(check.text).toContain('közvetítő szerveren át működik');
+    await expect.poll(() => openPeerConnections(page)).toBe(0);
+    const violations = await checkScreen(page, 'devices-network-relay');
+    expect(violations, describeViolations(violations)).toEqual([]);
     await page.close();
   });
 });
