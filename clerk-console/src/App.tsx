@@ -62,7 +62,11 @@ function Shell({
           {session.user.displayName}
         </p>
         <LanguageSwitcher />
-        <button type="button" onClick={() => sessionStore.logout()}>
+        <button
+          className="ab-button ab-button--secondary"
+          type="button"
+          onClick={() => sessionStore.logout()}
+        >
           {t('app.signOut')}
         </button>
       </header>

@@ -53,7 +53,7 @@ export function LoginPage() {
             {error}
           </p>
         )}
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="ab-button" disabled={busy}>
           {busy ? t('login.busy') : t('login.submit')}
         </button>
       </form>

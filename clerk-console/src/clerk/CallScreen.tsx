@@ -105,10 +105,16 @@ export function CallScreen(props: Props) {
           <VideoTile stream={localStream} label={selfName} self size="small" testId="self-video" />
         </div>
         <div role="toolbar" aria-label={t('call.controls')} className="call-controls">
-          <button type="button" aria-pressed={!media.micOn} onClick={() => media.setMic(!media.micOn)}>
+          <button
+            className="ab-button ab-button--secondary"
+            type="button"
+            aria-pressed={!media.micOn}
+            onClick={() => media.setMic(!media.micOn)}
+          >
             {media.micOn ? t('call.mute') : t('call.unmute')}
           </button>
           <button
+            className="ab-button ab-button--secondary"
             type="button"
             aria-pressed={!media.cameraOn}
             onClick={() => media.setCamera(!media.cameraOn)}
@@ -116,18 +122,23 @@ export function CallScreen(props: Props) {
             {media.cameraOn ? t('call.cameraOff') : t('call.cameraOn')}
           </button>
           <button
+            className="ab-button ab-button--secondary"
             type="button"
             aria-pressed={media.sharing}
             onClick={() => void (media.sharing ? media.stopShare() : media.startShare())}
           >
             {media.sharing ? t('call.stopShare') : t('call.shareScreen')}
           </button>
-          <button type="button" onClick={() => setTransferOpen(true)}>
+          <button
+            className="ab-button ab-button--secondary"
+            type="button"
+            onClick={() => setTransferOpen(true)}
+          >
             {t('call.transfer')}
           </button>
           <button
             type="button"
-            className="danger"
+            className="ab-button ab-button--danger"
             disabled={busy === 'end'}
             onClick={() => void run('end', onEnd)}
           >
@@ -153,7 +164,7 @@ export function CallScreen(props: Props) {
           ) : (
             <button
               type="button"
-              className="primary"
+              className="ab-button"
               disabled={busy === 'case'}
               onClick={() => void run('case', onOpenCase)}
             >

@@ -105,7 +105,11 @@ export function ClerkDesk({ session, socket, connected }: Props) {
               {clerk.state === 'available' ? t('clerk.waitingForCalls') : t('clerk.notAvailable')}
             </p>
             <p className="muted">{local.stream ? t('clerk.mediaWarm') : t('clerk.mediaCold')}</p>
-            <button type="button" onClick={() => setChecked(false)}>
+            <button
+              className="ab-button ab-button--secondary"
+              type="button"
+              onClick={() => setChecked(false)}
+            >
               {t('device.recheck')}
             </button>
           </section>

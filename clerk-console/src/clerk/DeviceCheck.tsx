@@ -70,12 +70,21 @@ export function DeviceCheck({ name, initial, onDone }: Props) {
           {problem && (
             <div role="alert" className="notice warning">
               <p>{t('device.failed', { message: problem })}</p>
-              <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+              <button
+                className="ab-button ab-button--secondary"
+                type="button"
+                onClick={() => setAttempt((n) => n + 1)}
+              >
                 {t('device.retry')}
               </button>
             </div>
           )}
-          <button type="button" className="primary big" disabled={!stream} onClick={() => onDone(choice)}>
+          <button
+            type="button"
+            className="ab-button ab-button--large"
+            disabled={!stream}
+            onClick={() => onDone(choice)}
+          >
             {t('device.ok')}
           </button>
         </div>

@@ -72,6 +72,7 @@ export function DocumentsPanel({ documents, token }: Props) {
               <span className="muted">({format.bytes(doc.size)})</span>
               <span className="doc-actions">
                 <button
+                  className="ab-button ab-button--secondary"
                   type="button"
                   onClick={() => void act(doc, 'view')}
                   aria-label={`${t('call.view')}: ${doc.name}`}
@@ -79,6 +80,7 @@ export function DocumentsPanel({ documents, token }: Props) {
                   {t('call.view')}
                 </button>
                 <button
+                  className="ab-button ab-button--secondary"
                   type="button"
                   onClick={() => void act(doc, 'download')}
                   aria-label={`${t('call.download')}: ${doc.name}`}
@@ -121,7 +123,7 @@ function DocumentViewer({ doc, url, onClose }: { doc: SharedDocument; url: strin
         <img src={url} alt={doc.name} className="viewer-image" />
       )}
       <div className="actions">
-        <button type="button" className="primary" onClick={onClose}>
+        <button type="button" className="ab-button" onClick={onClose}>
           {t('call.closeViewer')}
         </button>
       </div>

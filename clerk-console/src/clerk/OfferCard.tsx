@@ -114,13 +114,18 @@ export function OfferCard({ offer, onAccept, onDecline }: Props) {
         <button
           ref={acceptRef}
           type="button"
-          className="primary big"
+          className="ab-button ab-button--large"
           disabled={busy}
           onClick={() => void run(onAccept)}
         >
           {t('offer.accept')}
         </button>
-        <button type="button" className="danger" disabled={busy} onClick={() => void run(onDecline)}>
+        <button
+          type="button"
+          className="ab-button ab-button--danger"
+          disabled={busy}
+          onClick={() => void run(onDecline)}
+        >
           {t('offer.decline')}
         </button>
       </div>

@@ -85,7 +85,7 @@ export function StatePanel({ clerk, locked, onSet }: Props) {
               {label(c)}
             </label>
           ))}
-          <button type="submit" disabled={!choice}>
+          <button className="ab-button ab-button--secondary" type="submit" disabled={!choice}>
             {t('clerk.setState')}
           </button>
         </fieldset>
@@ -105,7 +105,7 @@ export function MissedOfferNotice({ onSet }: { onSet(state: SettableClerkState):
   return (
     <div className="notice warning" role="alert" data-testid="missed-offer">
       <p>{t('clerk.missedOffer')}</p>
-      <button type="button" className="primary" onClick={() => void onSet({ state: 'available' })}>
+      <button type="button" className="ab-button" onClick={() => void onSet({ state: 'available' })}>
         {t('clerk.backToAvailable')}
       </button>
     </div>

@@ -171,10 +171,10 @@ export function TransferDialog({ token, currentQueue, office, loadColleagues, on
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="ab-button" disabled={busy}>
             {t('transfer.submit')}
           </button>
-          <button type="button" onClick={onClose}>
+          <button className="ab-button ab-button--secondary" type="button" onClick={onClose}>
             {t('transfer.cancel')}
           </button>
         </div>

@@ -75,10 +75,15 @@ export function WrapUp({ ended, until, initialNotes, onDone }: Props) {
           onChange={(e) => setNotes(e.target.value)}
         />
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="ab-button" disabled={busy}>
             {t('wrapup.ready')}
           </button>
-          <button type="button" disabled={busy} onClick={() => void submit('away')}>
+          <button
+            className="ab-button ab-button--secondary"
+            type="button"
+            disabled={busy}
+            onClick={() => void submit('away')}
+          >
             {t('wrapup.readyAway')}
           </button>
         </div>

@@ -40,6 +40,7 @@ export function CallsPanel({ calls, queueDefs, now, onMonitor }: CallsProps) {
                 </span>
               </span>
               <button
+                className="ab-button ab-button--secondary"
                 type="button"
                 onClick={() => onMonitor(call.callId)}
                 aria-label={`${t('supervisor.clerks.monitor')}: ${call.clerkName} – ${call.citizenName}`}

@@ -108,6 +108,7 @@ function ForceStateForm({ clerk, onForce }: { clerk: ClerkView; onForce: Props['
         <option value="offline">{t('state.offline')}</option>
       </select>
       <button
+        className="ab-button ab-button--secondary"
         type="submit"
         disabled={busy}
         aria-label={`${t('supervisor.clerks.apply')}: ${clerk.displayName}`}

@@ -60,7 +60,7 @@ export function MonitorView({ callId, call, onMonitor, onClose }: Props) {
           />
         ))}
       </div>
-      <button type="button" className="danger" onClick={onClose}>
+      <button type="button" className="ab-button ab-button--danger" onClick={onClose}>
         {t('supervisor.monitor.stop')}
       </button>
     </section>
