@@ -46,6 +46,16 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   ]) {
     await page.setViewportSize(size);
     await page.waitForTimeout(150);
+    // An entrance animation (the offer card fades in) would leave the screenshot half drawn.
+    await page.evaluate(() =>
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+          // a cancelled animation (its element went away) rejects; it is not on screen either
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+    );
     const violations = await axeScan(page);
     expect(violations, `${name} at ${size.width}px:\n${describeViolations(violations)}`).toEqual([]);
     await screenshot(page, name);
