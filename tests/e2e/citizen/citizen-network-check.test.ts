@@ -70,6 +70,27 @@ describe('device check: can the browser reach the video server (UDP, then TCP, t
     await page.close();
   });
 
+  it('says when the video server cannot be reached, without claiming the routes are blocked, and lets the citizen queue', async () => {
+    const page = await browser.context.newPage();
+    await page.route('**/api/network-probe', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ ok: false, error: { code: 'NO_SFU_AVAILABLE', message: 'No media server is available right now' } }),
+      }),
+    );
+    await walkToDevices(page, server.url, caseType);
+    const check = await networkCheckOf(page);
+    expect(check.results).toEqual({ server: 'ok', udp: 'unknown', tcp: 'unknown', turn: 'unknown' });
+    expect(check.verdict).toBe('unreachable');
+    expect(check.text).toContain('Nem értük el a videószervert');
+    expect(await page.getByTestId('network-checks').textContent()).toContain('nem ellenőrizhető');
+    expect(await page.getByRole('button', { name: 'Beállok a sorba' }).isEnabled()).toBe(true);
+    const violations = await checkScreen(page, 'devices-network-unreachable');
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await page.close();
+  });
+
   it('falls back to TCP when the network lets no UDP through, says so in plain words, and still lets the citizen queue', async () => {
     const page = await browser.context.newPage();
     await trackPeerConnections(page);

@@ -106,6 +106,7 @@ export const en: typeof hu = {
         ok: 'works',
         failed: 'blocked',
         skipped: 'not used by this service',
+        unknown: 'could not be checked',
       },
       checking: 'Checking your connection…',
       again: 'Check the connection again',

@@ -105,6 +105,7 @@ export const hu = {
         ok: 'működik',
         failed: 'nem jut át',
         skipped: 'ez a szolgáltatás nem használja',
+        unknown: 'nem ellenőrizhető',
       },
       checking: 'A kapcsolat ellenőrzése folyamatban…',
       again: 'Kapcsolat újraellenőrzése',

@@ -1,6 +1,7 @@
 import type { NetworkPath, NetworkPathOutcome } from '@ablak/sfu/client';
 
-export type PathStates = Record<NetworkPath, NetworkPathOutcome | 'pending'>;
+/** 'unknown': the probe could not start (no probe grant, SFU not answering), so the route was not tried. */
+export type PathStates = Record<NetworkPath, NetworkPathOutcome | 'pending' | 'unknown'>;
 
 /**
  * What the citizen is told, from best to worst: video goes the direct way (UDP); only over TCP; only

@@ -54,7 +54,9 @@ export function useNetworkCheck(attempt: number): NetworkCheck {
         if (signal.aborted) return;
         console.warn('network check failed', error);
       }
-      for (const path of Object.keys(paths) as NetworkPath[]) if (paths[path] === 'pending') paths[path] = 'failed';
+      for (const path of Object.keys(paths) as NetworkPath[]) {
+        if (!signalling || paths[path] === 'pending') paths[path] = 'unknown';
+      }
       update(() => ({ paths, verdict: verdictOf(signalling, paths) }));
     };
     void run();
