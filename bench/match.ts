@@ -1,8 +1,10 @@
 /**
- * Match benchmark: one match operation = one step that picks a ticket, picks a clerk and writes the
- * offer. MemoryStore and RedisStore at 1k/10k/100k waiting tickets × 1k/10k available clerks, on the
- * shipped catalogue (29 queues); then `redis-benchmark` running the real match script by EVALSHA.
- * Loopback only; every phase is bounded in operations and time.
+ * Match benchmark. One match operation = one offer: pick a ticket, pick a clerk, write the offer,
+ * atomically. A `match` call makes up to `limit` offers in one atomic step; figures count offers and
+ * calls separately, and latency is always per call, as the caller waits for it.
+ * MemoryStore and RedisStore at 1k/10k/100k waiting tickets × 1k/10k available clerks, on the shipped
+ * catalogue; Redis one call at a time, 16 calls in flight, and batches of 16; then `redis-benchmark`
+ * running the real match script by EVALSHA. Loopback only; every phase is bounded in offers and time.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -20,8 +22,6 @@ import type { Catalogue } from '../signaling/src/queue/catalogue';
 const QUICK = process.env.MATCH_BENCH_QUICK === '1';
 const TICKETS = QUICK ? [1_000] : [1_000, 10_000, 100_000];
 const CLERKS = QUICK ? [1_000] : [1_000, 10_000];
-const MAX_OPS = 20_000;
-const MAX_MS = 4_000;
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 
 function rng(seed: number): () => number {
@@ -62,33 +62,61 @@ async function fill(store: Store, catalogue: Catalogue, tickets: number, clerks:
   return ids;
 }
 
-/** Runs match(limit 1) ops (sequential latency), giving clerks back between rounds (untimed). */
-async function measure(
-  store: Store,
-  clerks: ClerkId[],
-): Promise<{ opsPerSecond: number; p50: number; p99: number; ops: number; misses: number; cpuMicrosPerOp: number }> {
+interface Phase {
+  /** Offers per match call (the call's `limit`). */
+  batch: number;
+  /** Calls in flight at once (1 = sequential). */
+  inFlight: number;
+  /** Stop after this many offers or this much timed wall-clock. */
+  maxOffers: number;
+  maxMs: number;
+}
+
+interface Measured {
+  calls: number;
+  offers: number;
+  /** Wall-clock seconds spent in rounds of match calls (giving clerks back is not timed). */
+  seconds: number;
+  /** Caller-side latency of one call: what the caller waits for its offers. */
+  p50: number;
+  p99: number;
+  /** Node process CPU µs per offer (client side: ioredis, JSON, or the whole MemoryStore). */
+  clientCpuMicros: number;
+  /** redis-server CPU µs per offer (INFO cpu), NaN for MemoryStore. */
+  serverCpuMicros: number;
+}
+
+/**
+ * Rounds of match calls: `inFlight` callers each call match(limit = batch) until no offer is left or
+ * the budget is spent; between rounds every offer times out and every clerk is made available again
+ * (not timed), so the waiting count stays where it was filled.
+ */
+async function measure(store: Store, clerks: ClerkId[], phase: Phase, redisPort?: number): Promise<Measured> {
   const samples: number[] = [];
-  let cpuMicros = 0;
-  let busyMs = 0;
-  let misses = 0;
-  let now = T0 + 1_000_000;
-  const started = performance.now();
-  while (samples.length < MAX_OPS && performance.now() - started < MAX_MS) {
-    for (let i = 0; i < clerks.length && samples.length < MAX_OPS; i++) {
-      const cpu = process.cpuUsage();
-      const t = performance.now();
-      const offers = await store.match(now, { limit: 1 });
-      const dt = performance.now() - t;
-      const used = process.cpuUsage(cpu);
-      cpuMicros += used.user + used.system;
-      if (offers.length === 0) {
-        misses++;
-        break;
+  let offers = 0;
+  let timedMs = 0;
+  let clientCpu = 0;
+  let serverCpu = 0;
+  let now = T0 + 1_000_000 + Math.floor(Math.random() * 1000);
+  while (offers < phase.maxOffers && timedMs < phase.maxMs) {
+    const serverBefore = redisPort ? await redisCpuSeconds(redisPort) : 0;
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    let exhausted = false;
+    const caller = async () => {
+      while (!exhausted && offers < phase.maxOffers && timedMs + (performance.now() - started) < phase.maxMs) {
+        const t = performance.now();
+        const made = await store.match(now, { limit: phase.batch });
+        samples.push(performance.now() - t);
+        offers += made.length;
+        if (made.length < phase.batch) exhausted = true;
       }
-      samples.push(dt);
-      busyMs += dt;
-      if (performance.now() - started > MAX_MS) break;
-    }
+    };
+    await Promise.all(Array.from({ length: phase.inFlight }, caller));
+    timedMs += performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    clientCpu += used.user + used.system;
+    if (redisPort) serverCpu += (await redisCpuSeconds(redisPort)) - serverBefore;
     // give every clerk back: offers time out, clerks return (not timed)
     now += 60_000;
     await store.sweep(now);
@@ -98,12 +126,20 @@ async function measure(
     now += 1;
   }
   const s = summarize(samples);
-  return { opsPerSecond: samples.length / (busyMs / 1000), p50: s.p50, p99: s.p99, ops: samples.length, misses, cpuMicrosPerOp: cpuMicros / Math.max(1, samples.length) };
+  return {
+    calls: samples.length,
+    offers,
+    seconds: timedMs / 1000,
+    p50: s.p50,
+    p99: s.p99,
+    clientCpuMicros: clientCpu / Math.max(1, offers),
+    serverCpuMicros: redisPort ? (serverCpu * 1e6) / Math.max(1, offers) : Number.NaN,
+  };
 }
 
 function redisBenchmark(port: number, args: string[], requests: number): Promise<{ rps: number; p50: number; p99: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-n', String(requests), '-c', '4', '--csv', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-n', String(requests), '-c', '16', '--csv', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -119,29 +155,45 @@ function redisBenchmark(port: number, args: string[], requests: number): Promise
   });
 }
 
+/** MemoryStore answers synchronously, so calls in flight would only interleave: one at a time. */
+const MEMORY_PHASES: Phase[] = [
+  { batch: 1, inFlight: 1, maxOffers: 300_000, maxMs: 1_500 },
+  { batch: 16, inFlight: 1, maxOffers: 300_000, maxMs: 1_500 },
+];
+/** Redis: one call at a time (latency), 16 single-offer calls in flight, and batches of 16 (throughput). */
+const REDIS_PHASES: Phase[] = [
+  { batch: 1, inFlight: 1, maxOffers: 3_000, maxMs: 1_000 },
+  { batch: 1, inFlight: 16, maxOffers: 10_000, maxMs: 1_000 },
+  { batch: 16, inFlight: 8, maxOffers: 20_000, maxMs: 1_000 },
+];
+
 async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const catalogue = loadCatalogueFile();
+  const load = () => os.loadavg()[0]?.toFixed(1) ?? '?';
   const add = (figure: string, value: number, unit: string, notes?: string) => {
     results.push({ bench: 'match', figure, value, unit, ...(notes ? { notes } : {}) });
     console.log(`  ${figure}: ${value.toFixed(value < 10 ? 3 : 0)} ${unit}${notes ? ` (${notes})` : ''}`);
   };
-  const record = (kind: string, tickets: number, clerks: number, m: Awaited<ReturnType<typeof measure>>) => {
-    const at = `${tickets / 1000}k tickets, ${clerks / 1000}k clerks`;
-    const load = os.loadavg()[0]?.toFixed(1) ?? '?';
-    add(`${kind} match ops/s at ${at}`, m.opsPerSecond, 'ops/s', `one offer per op, sequential, ${m.ops} ops, load average ${load}`);
-    add(`${kind} match p50 at ${at}`, m.p50, 'ms');
-    add(`${kind} match p99 at ${at}`, m.p99, 'ms');
+  const record = (kind: string, phase: Phase, at: string, m: Measured) => {
+    const how = `${phase.batch === 1 ? '1 offer' : `up to ${phase.batch} offers`} per call, ${phase.inFlight === 1 ? '1 call' : `${phase.inFlight} calls`} in flight`;
+    const common = `${m.offers} offers in ${m.calls} calls over ${m.seconds.toFixed(1)} s; load average ${load()}`;
+    add(`${kind} match offers/s at ${at}, ${how}`, m.offers / m.seconds, 'offers/s', `${common}; calls/s ${(m.calls / m.seconds).toFixed(0)}`);
+    add(`${kind} match call p50 at ${at}, ${how}`, m.p50, 'ms', 'caller-side wait for one call (all its offers)');
+    add(`${kind} match call p99 at ${at}, ${how}`, m.p99, 'ms', 'caller-side wait for one call (all its offers)');
     if (kind === 'MemoryStore') {
-      add(`MemoryStore CPU per match at ${at}`, m.cpuMicrosPerOp, 'µs', 'process CPU time per op (immune to the scheduler on a shared box); 1e6/x is the one-core ceiling');
+      add(`MemoryStore CPU per offer at ${at}, ${how}`, m.clientCpuMicros, 'µs', 'process CPU per offer (immune to the scheduler on a shared box); 1e6/x is the one-core ceiling');
+    } else {
+      add(`RedisStore redis-server CPU per offer at ${at}, ${how}`, m.serverCpuMicros, 'µs', 'INFO cpu (user+sys) per offer, incl. network and AOF; 1e6/x is the one-core ceiling');
     }
   };
 
   for (const tickets of TICKETS) {
     for (const clerks of CLERKS) {
+      const at = `${tickets / 1000}k tickets, ${clerks / 1000}k clerks`;
       const store = new MemoryStore(catalogue);
       const ids = await fill(store, catalogue, tickets, clerks);
-      record('MemoryStore', tickets, clerks, await measure(store, ids));
+      for (const phase of MEMORY_PHASES) record('MemoryStore', phase, at, await measure(store, ids, phase));
       await store.close();
     }
   }
@@ -149,41 +201,31 @@ async function run(): Promise<BenchResult[]> {
   const redis = await startRedis();
   try {
     let n = 0;
-    let floorPrefix = '';
-    let floorSha = '';
     for (const tickets of TICKETS) {
       for (const clerks of CLERKS) {
+        const at = `${tickets / 1000}k tickets, ${clerks / 1000}k clerks`;
         const prefix = `{bench${++n}}:`;
         const store = await RedisStore.create(catalogue, { url: redis.url, prefix });
         try {
           const ids = await fill(store, catalogue, tickets, clerks);
-          record('RedisStore', tickets, clerks, await measure(store, ids));
-          {
-            const now = T0 + 5_000_000 + tickets + clerks;
-            await store.sweep(now);
-            await Promise.all(ids.map((k) => store.setClerkState(k, { state: 'available' }, now)));
-            await redisCommand(redis.port, ['CONFIG', 'RESETSTAT']);
-            const probe = Math.min(ids.length, tickets, 5000);
-            for (let i = 0; i < probe; i++) await store.match(now + 1, { limit: 1 });
-            const micros = await evalshaMicros(redis.port);
-            add(`RedisStore match script server time per call at ${tickets / 1000}k tickets, ${clerks / 1000}k clerks`, micros, 'µs', `INFO commandstats over ${probe} match calls; 1e6/x is the one-core ceiling`);
-          }
+          for (const phase of REDIS_PHASES) record('RedisStore', phase, at, await measure(store, ids, phase, redis.port));
           if (tickets === TICKETS.at(-1) && clerks === CLERKS.at(-1)) {
-            // the largest store, every clerk available again: the redis-benchmark floor
-            floorPrefix = prefix;
-            floorSha = store.scriptSha('match') ?? '';
-            const now = T0 + 10_000_000;
-          await store.sweep(now);
-          await Promise.all(ids.map((k) => store.setClerkState(k, { state: 'available' }, now)));
-            await redisCommand(redis.port, ['CONFIG', 'RESETSTAT']);
-            const floor = await redisBenchmark(redis.port, ['EVALSHA', floorSha, '1', floorPrefix, String(now + 1), '2026-11-23', '20', '60000', '10000', '32', '1'], clerks);
-            const at = `${tickets / 1000}k tickets, ${clerks / 1000}k clerks`;
-            add(`redis-benchmark EVALSHA match script ops/s at ${at}`, floor.rps, 'ops/s', '4 connections, each call makes one offer (floor: no client work)');
-            add(`redis-benchmark EVALSHA match script p50 at ${at}`, floor.p50, 'ms');
-            add(`redis-benchmark EVALSHA match script p99 at ${at}`, floor.p99, 'ms');
-            const micros = await evalshaMicros(redis.port);
-            add(`match script server time per call at ${at}`, micros, 'µs', 'INFO commandstats usec_per_call: Redis CPU per match, without network or client');
-            add(`match script ceiling on one Redis core at ${at}`, 1_000_000 / micros, 'ops/s', '1e6 / server µs per call');
+            // the largest store, every clerk available again: redis-benchmark running the real script
+            for (const batch of [1, 16]) {
+              const now = T0 + 10_000_000 + batch * 1_000_000;
+              await store.sweep(now);
+              await Promise.all(ids.map((k) => store.setClerkState(k, { state: 'available' }, now)));
+              await redisCommand(redis.port, ['CONFIG', 'RESETSTAT']);
+              const sha = store.scriptSha('match') ?? '';
+              const args = ['EVALSHA', sha, '1', prefix, String(now + 1), '2026-11-23', '0', '60000', '10000', '32', String(batch)];
+              const floor = await redisBenchmark(redis.port, args, Math.floor(clerks / batch));
+              const per = batch === 1 ? '1 offer per call' : `${batch} offers per call`;
+              add(`redis-benchmark EVALSHA match script calls/s at ${at}, ${per}`, floor.rps, 'calls/s', `16 connections, no client work; ${floor.rps * batch > 0 ? (floor.rps * batch).toFixed(0) : '?'} offers/s; load average ${load()}`);
+              add(`redis-benchmark EVALSHA match script p50 at ${at}, ${per}`, floor.p50, 'ms');
+              add(`redis-benchmark EVALSHA match script p99 at ${at}, ${per}`, floor.p99, 'ms');
+              const micros = await evalshaMicros(redis.port);
+              add(`match script server time per call at ${at}, ${per}`, micros, 'µs', 'INFO commandstats usec_per_call (wall-clock inside Redis, inflated when the box is busy)');
+            }
           }
         } finally {
           await store.close();
@@ -195,6 +237,14 @@ async function run(): Promise<BenchResult[]> {
     await redis.stop();
   }
   return results;
+}
+
+/** redis-server's own CPU seconds (user + sys) so far. */
+async function redisCpuSeconds(port: number): Promise<number> {
+  const info = await redisCommand(port, ['INFO', 'cpu']);
+  const user = /used_cpu_user:([\d.]+)/.exec(info)?.[1];
+  const sys = /used_cpu_sys:([\d.]+)/.exec(info)?.[1];
+  return Number(user ?? Number.NaN) + Number(sys ?? Number.NaN);
 }
 
 function redisCommand(port: number, args: string[]): Promise<string> {
