@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { NetworkProbeResponse } from '@ablak/protocol';
-import { probeNetwork, type NetworkPath } from '@ablak/sfu/client';
+import type { NetworkPath } from '@ablak/sfu/client';
 import { apiFetch } from '@ablak/ui';
 import { config } from '../config';
 import { checkServer, type CheckResult } from './checks';
@@ -42,6 +42,8 @@ export function useNetworkCheck(attempt: number): NetworkCheck {
           baseUrl: config.signalingUrl,
           signal,
         });
+        // mediasoup-client stays out of the first screen's bundle; the call chunk shares it
+        const { probeNetwork } = await import('@ablak/sfu/client');
         const result = await probeNetwork(access, {
           signal,
           onPath: ({ path, outcome }) => {
