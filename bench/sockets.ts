@@ -1,25 +1,76 @@
 /**
  * Signaling capacity: connected citizen sockets per process and memory per socket, then ack latency
  * of `queue:join` during a burst of 500 joins/s. The server runs as its own process (embedded store,
- * no SFU) so its memory is measured alone, from its /metrics; clients are socket.io-client in this
- * process, on loopback. Bounded: BENCH_SOCKETS (default 10,000) sockets or 180 s, a 5 s burst.
+ * no SFU) so its memory is measured alone, from its /metrics. The idle sockets come from load-client
+ * processes (bench/sockets-client.ts, 10,000 each), so the server alone holds its sockets' file
+ * descriptors; the joiners of the burst are socket.io-client in this process, on loopback. Bounded:
+ * BENCH_SOCKETS (default 19,500: the box's hard fd limit per process is 20,000 and root here lacks
+ * CAP_SYS_RESOURCE to raise it) or 180 s, then a 5 s burst with 2,500 of the idle sockets swapped
+ * for joiners. BENCH_SERVER_NODE_FLAGS adds node flags to the server (e.g. `--cpu-prof --trace-gc`).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Ack, type CreateTicketResponse } from '@ablak/protocol';
-import { TokenService } from '@ablak/signaling';
 import { freePort, waitForPort } from '@ablak/infra';
 import { summarize, type Benchmark, type BenchResult } from './lib';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const JWT_SECRET = 'bench-jwt-secret-0123456789-0123456789-abcdef';
-const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 10_000);
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 19_500);
+const PER_CLIENT = 10_000;
 const CONNECT_BUDGET_MS = 180_000;
 const BURST_RATE = 500;
 const BURST_SECONDS = 5;
-const BATCH = 200;
+
+/** The open-files limit of a process, from /proc (soft limit). */
+function fdLimit(pid: number | undefined): number {
+  try {
+    const line = /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid ?? 'self'}/limits`, 'utf8'));
+    return Number(line?.[1] ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+interface LoadClient {
+  child: ChildProcess;
+  connected: number;
+  failed: number;
+  done: boolean;
+}
+
+function startClient(url: string, count: number, prefix: string): LoadClient {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/sockets-client.ts')], {
+    cwd: path.join(ROOT, 'bench'),
+    env: {
+      ...process.env,
+      BENCH_CLIENT_URL: url,
+      BENCH_CLIENT_SECRET: JWT_SECRET,
+      BENCH_CLIENT_COUNT: String(count),
+      BENCH_CLIENT_PREFIX: prefix,
+    },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const client: LoadClient = { child, connected: 0, failed: 0, done: false };
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    try {
+      const m = JSON.parse(line) as { type: string; connected?: number; failed?: number };
+      if (typeof m.connected === 'number') client.connected = m.connected;
+      if (typeof m.failed === 'number') client.failed = m.failed;
+      if (m.type === 'done' || m.type === 'error') client.done = true;
+    } catch {
+      // not a report line
+    }
+  });
+  child.once('exit', () => {
+    client.done = true;
+  });
+  return client;
+}
 
 async function serverMemory(url: string): Promise<{ rss: number; heap: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -46,9 +97,10 @@ function connect(url: string, token: string, resumeSecret?: string): Promise<Soc
 async function run(): Promise<BenchResult[]> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const extraFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--max-old-space-size=4096', path.join(ROOT, 'signaling/src/main.ts')],
+    ['--import', 'tsx', '--max-old-space-size=4096', ...extraFlags, path.join(ROOT, 'signaling/src/main.ts')],
     {
       cwd: path.join(ROOT, 'signaling'),
       env: {
@@ -62,61 +114,50 @@ async function run(): Promise<BenchResult[]> {
         TICKETS_PER_IP_PER_MINUTE: '100000',
         SOCKET_EVENTS_PER_SECOND: '1000',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', extraFlags.length > 0 ? 'inherit' : 'ignore', 'inherit'],
     },
   );
   const sockets: Socket[] = [];
+  const clients: LoadClient[] = [];
   const results: BenchResult[] = [];
   try {
     await waitForPort(port, '127.0.0.1', 60_000);
     await new Promise((r) => setTimeout(r, 1000));
     const base = await serverMemory(url);
-    const tokens = new TokenService({
-      jwtSecret: JWT_SECRET,
-      mediaGrantSecret: JWT_SECRET,
-      sessionTtlSeconds: 3600,
-      refreshTtlSeconds: 3600,
-      citizenTokenTtlSeconds: 3600,
-      mediaGrantTtlSeconds: 600,
-    });
+    const serverFds = fdLimit(child.pid);
 
-    // Phase 1: idle connected sockets.
+    // Phase 1: idle connected sockets, from load-client processes.
     const started = Date.now();
-    let failed = 0;
-    while (sockets.length < SOCKETS && Date.now() - started < CONNECT_BUDGET_MS) {
-      const n = Math.min(BATCH, SOCKETS - sockets.length);
-      const batch = await Promise.allSettled(
-        Array.from({ length: n }, (_, i) => {
-          const id = `t-bench-${sockets.length + i}`;
-          return connect(
-            url,
-            tokens.signSession({ sub: id, role: 'citizen', ticket: id, name: 'Bench' }).token,
-          );
-        }),
-      );
-      for (const r of batch) {
-        if (r.status === 'fulfilled') sockets.push(r.value);
-        else failed++;
+    for (let i = 0, left = SOCKETS; left > 0; i++, left -= PER_CLIENT)
+      clients.push(startClient(url, Math.min(PER_CLIENT, left), `c${i}`));
+    const connected = () => clients.reduce((n, c) => n + c.connected, 0);
+    const failedCount = () => clients.reduce((n, c) => n + c.failed, 0);
+    let lastPrint = 0;
+    while (!clients.every((c) => c.done) && Date.now() - started < CONNECT_BUDGET_MS) {
+      await new Promise((r) => setTimeout(r, 250));
+      if (connected() - lastPrint >= 2000) {
+        lastPrint = connected();
+        console.log(`  sockets: ${lastPrint} connected (${failedCount()} failed)`);
       }
-      if (sockets.length % 2000 < BATCH)
-        console.log(`  sockets: ${sockets.length} connected (${failed} failed)`);
     }
+    const held = connected();
+    const failed = failedCount();
     const connectSeconds = (Date.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 2000));
     const loaded = await serverMemory(url);
-    const perSocketKiB = (loaded.rss - base.rss) / sockets.length / 1024;
-    const heapPerSocketKiB = (loaded.heap - base.heap) / sockets.length / 1024;
+    const perSocketKiB = (loaded.rss - base.rss) / held / 1024;
+    const heapPerSocketKiB = (loaded.heap - base.heap) / held / 1024;
     console.log(
-      `  ${sockets.length} sockets in ${connectSeconds.toFixed(1)} s; RSS ${(loaded.rss / 2 ** 20).toFixed(0)} MiB; ${perSocketKiB.toFixed(1)} KiB/socket`,
+      `  ${held} sockets in ${connectSeconds.toFixed(1)} s (server fd limit ${serverFds}); RSS ${(loaded.rss / 2 ** 20).toFixed(0)} MiB; ${perSocketKiB.toFixed(1)} KiB/socket`,
     );
-    const note = `${sockets.length} idle citizen sockets (websocket) on one signaling process, embedded store; clients in a second process on loopback`;
+    const note = `${held} idle citizen sockets (websocket) on one signaling process, embedded store; clients in ${clients.length} other processes on loopback`;
     results.push(
       {
         bench: 'sockets',
         figure: 'connected citizen sockets held by one signaling process',
-        value: sockets.length,
+        value: held,
         unit: 'sockets',
-        notes: `target ${SOCKETS}, ${failed} failed, bounded by fd limit and ${CONNECT_BUDGET_MS / 1000} s`,
+        notes: `target ${SOCKETS}, ${failed} failed; the server's open-files limit is ${serverFds} (hard limit of this box, not raisable here), bounded by ${CONNECT_BUDGET_MS / 1000} s`,
       },
       {
         bench: 'sockets',
@@ -135,14 +176,26 @@ async function run(): Promise<BenchResult[]> {
       {
         bench: 'sockets',
         figure: 'socket connect rate (handshake + JWT check)',
-        value: Math.round(sockets.length / connectSeconds),
+        value: Math.round(held / connectSeconds),
         unit: 'sockets/s',
-        notes: `batches of ${BATCH}`,
+        notes: `${clients.length} client processes, batches of 200 each`,
       },
     );
 
-    // Phase 2: a burst of real joins (tickets over HTTP across the catalogue), acks timed.
+    // Make room under the server's fd limit for the burst's joiners: close that many idle sockets.
     const total = BURST_RATE * BURST_SECONDS;
+    const room = Math.max(0, held + total + 200 - serverFds);
+    for (let i = 0, left = room; left > 0 && i < clients.length; i++) {
+      const n = Math.min(left, clients[i]?.connected ?? 0);
+      clients[i]?.child.stdin?.write(`close ${n}\n`);
+      left -= n;
+    }
+    if (room > 0) {
+      await new Promise((r) => setTimeout(r, 2000));
+      console.log(`  closed ${room} idle sockets to make room for ${total} joiners`);
+    }
+
+    // Phase 2: a burst of real joins (tickets over HTTP across the catalogue), acks timed.
     const caseTypes = (
       (await (await fetch(`${url}/api/case-types?limit=2000`)).json()) as { caseTypes: { code: string }[] }
     ).caseTypes.map((c) => c.code);
@@ -194,7 +247,7 @@ async function run(): Promise<BenchResult[]> {
     console.log(
       `  queue:join acks at ${achieved.toFixed(0)}/s: p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms, errors ${errors}`,
     );
-    const burstNote = `${total} joins at ${achieved.toFixed(0)}/s over ${s.n} acks, ${errors} errors, with ${sockets.length} sockets connected; tickets spread over ${caseTypes.length} case types`;
+    const burstNote = `${total} joins at ${achieved.toFixed(0)}/s over ${s.n} acks, ${errors} errors, with ${connected() + joiners.length} sockets connected; tickets spread over ${caseTypes.length} case types`;
     results.push(
       {
         bench: 'sockets',
@@ -220,9 +273,13 @@ async function run(): Promise<BenchResult[]> {
     );
   } finally {
     for (const s of sockets) s.disconnect();
+    for (const c of clients) c.child.stdin?.end();
     child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    // A profiled server writes its profile on a clean exit: give it the time.
+    const exited = new Promise((r) => child.once('exit', r));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, extraFlags.length > 0 ? 20_000 : 2000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
+    for (const c of clients) if (c.child.exitCode === null) c.child.kill('SIGKILL');
   }
   return results;
 }

@@ -193,10 +193,11 @@ export async function startSignaling(
   registerCitizenNamespace(ctx);
   const clerkNs = registerClerkNamespace(ctx);
   registerSupervisorNamespace(ctx, board);
-  const presence = new Presence(ctx, config.presenceIntervalMs);
+  // Presence matters only where another node can die under a citizen: in a fleet.
+  const presence = fleet ? new Presence(ctx, config.presenceIntervalMs) : null;
   await runner.start();
   board.start();
-  presence.start();
+  presence?.start();
 
   const port = await listen(httpServer, config.port, config.host);
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -222,7 +223,7 @@ export async function startSignaling(
       clerkNs.close();
       matcher.close();
       await matcher.idle();
-      await presence.close();
+      await presence?.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();

@@ -128,6 +128,8 @@ export class MediaBroker {
 
   /** Like `access`, but null when no SFU is available (the warm-up is best effort). */
   async tryAccess(room: RoomId, peer: MediaPeer, now: number): Promise<MediaAccess | null> {
+    // No node at all is the common miss (no SFU yet): answer it without building an error per join.
+    if ((await this.deps.store.liveSfuNodes(now)).length === 0) return null;
     try {
       return await this.access(room, peer, now);
     } catch (error) {

@@ -26,6 +26,8 @@ const LOOKUP_CONCURRENCY = 16;
 export class Presence {
   readonly nodeId = randomUUID();
   private dirty = true;
+  /** Tickets this node holds sockets for, with how many sockets each. */
+  private readonly held = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
   private closed = false;
@@ -38,10 +40,16 @@ export class Presence {
   ) {
     this.logger = ctx.logger.child({ module: 'presence' });
     this.aliveTtlSeconds = Math.max(1, Math.ceil((3 * intervalMs) / 1000));
-    const citizens = ctx.io.of('/citizen');
-    citizens.on('connection', (socket) => {
+    // Counted as sockets come and go, so a beat never walks every socket of the node.
+    ctx.io.of('/citizen').on('connection', (socket) => {
+      const ticket = sessionOf(socket).session.ticket;
+      if (!ticket) return;
+      this.held.set(ticket, (this.held.get(ticket) ?? 0) + 1);
       this.dirty = true;
       socket.once('disconnect', () => {
+        const left = (this.held.get(ticket) ?? 1) - 1;
+        if (left > 0) this.held.set(ticket, left);
+        else this.held.delete(ticket);
         this.dirty = true;
       });
     });
@@ -54,12 +62,7 @@ export class Presence {
   }
 
   private localTickets(): string[] {
-    const ids = new Set<string>();
-    for (const socket of this.ctx.io.of('/citizen').sockets.values()) {
-      const ticket = sessionOf(socket).session.ticket;
-      if (ticket) ids.add(ticket);
-    }
-    return [...ids];
+    return [...this.held.keys()];
   }
 
   /** One beat: say this node is alive, publish its tickets if they changed, maybe reap dead nodes. */

@@ -12,6 +12,8 @@ type Reactions = { [T in StoreEvent['type']]: (event: EventOf<T>) => Promise<voi
 
 const POSITIONS_DELAY_MS = 150;
 const ESTIMATE_REFRESH_MS = 10_000;
+/** Position pushes sent in one go before yielding to other work. */
+const PUSH_CHUNK = 64;
 
 /**
  * Carries out the store's events on this node's sockets. Every node receives every event, so every
@@ -19,6 +21,8 @@ const ESTIMATE_REFRESH_MS = 10_000;
  */
 export class Runner {
   private readonly pendingQueues = new Set<QueueId>();
+  /** Per queue: what each local citizen was last told (ticket id → place, estimate, clerks). */
+  private readonly lastPushed = new Map<QueueId, Map<string, string>>();
   private positionsTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private estimateTimer: NodeJS.Timeout | null = null;
@@ -138,13 +142,28 @@ export class Runner {
     }, POSITIONS_DELAY_MS);
   }
 
+  /**
+   * Tells this node's citizens of a queue their place, each only when it differs from the last one
+   * pushed to them (a joining browser gets its place in the `queue:join` ack), yielding to the event
+   * loop every few dozen pushes so a long queue never holds up other sockets' acks.
+   */
   private async pushPositions(queue: QueueId): Promise<void> {
     try {
       const positions = await this.ctx.store.positions(queue, Date.now());
+      const before = this.lastPushed.get(queue);
+      const after = new Map<string, string>();
+      let sent = 0;
       for (const p of positions) {
         const room = rooms.ticket(p.ticketId);
-        if (this.hasLocal('/citizen', room)) pushCitizen(this.citizens.to(room), 'queue:position-changed', p);
+        if (!this.hasLocal('/citizen', room)) continue;
+        const shown = `${p.state}|${p.position}|${p.estimatedWaitSeconds}|${p.clerksServing}`;
+        after.set(p.ticketId, shown);
+        if (before?.get(p.ticketId) === shown) continue;
+        pushCitizen(this.citizens.to(room), 'queue:position-changed', p);
+        if (++sent % PUSH_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
       }
+      if (after.size > 0) this.lastPushed.set(queue, after);
+      else this.lastPushed.delete(queue);
     } catch (error) {
       this.logger.error({ err: error, queue }, 'position push failed');
     }
