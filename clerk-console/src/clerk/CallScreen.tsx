@@ -6,6 +6,7 @@ import { useCallMedia } from '../media/useCallMedia';
 import { clock, useNow } from '../time';
 import { DocumentsPanel } from './DocumentsPanel';
 import { TransferDialog } from './TransferDialog';
+import { useCaseTypeName } from './useCaseTypeName';
 import type { ActiveCall } from './useClerkDesk';
 
 interface Props {
@@ -50,6 +51,7 @@ export function CallScreen(props: Props) {
   const [busy, setBusy] = useState<'case' | 'end' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { summary } = call;
+  const caseTypeName = useCaseTypeName(summary.caseType, call.caseTypeName);
   // A new call takes the focus to its heading, so a screen reader announces whom the clerk is serving.
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), [summary.callId]);
@@ -88,7 +90,7 @@ export function CallScreen(props: Props) {
           <span>{t('call.duration', { time: clock((now - summary.startedAt) / 1000) })}</span>
           <span>
             {t('call.caseType', {
-              name: call.caseTypeName ? format.text(call.caseTypeName) : summary.caseType,
+              name: caseTypeName ? format.text(caseTypeName) : summary.caseType,
             })}
           </span>
           <ConnectionQuality quality={qualityOf(media.figures)} figures={media.figures} />

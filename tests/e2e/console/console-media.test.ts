@@ -103,6 +103,10 @@ describe('clerk console media in a call', () => {
     await clerk1.reload();
     await clerk1.getByTestId('call-screen').waitFor({ timeout: 15_000 });
     expect(await clerk1.getByRole('heading', { level: 2, name: 'Hívás: Elek' }).count()).toBe(1);
+    // The case type's name comes back too (the call summary only carries its code).
+    await expect
+      .poll(() => clerk1.getByTestId('call-screen').textContent(), { timeout: 10_000 })
+      .toContain('Ügytípus: Személyazonosító igazolvány – első kiállítás');
     await expect
       .poll(() => clerk1.getByTestId('media-status').getAttribute('data-status'), { timeout: 15_000 })
       .toBe('connected');
