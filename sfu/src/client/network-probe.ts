@@ -76,23 +76,25 @@ export async function probeNetwork(access: NetworkProbeAccess, options: NetworkP
 
   const silence = silentTrack();
   let socket: ProbeSocket | undefined;
+  let joined = false;
   try {
     socket = await connect(access, timeoutMs, options.signal);
     const request = requester(socket, timeoutMs);
     let device: Device | undefined;
     for (const path of wanted) {
       if (options.signal?.aborted) throw abortError();
-      const joined = await request('media:join', { createSendTransport: true, createRecvTransport: false, forceTcp: path === 'tcp' });
+      const answer = await request('media:join', { createSendTransport: true, createRecvTransport: false, forceTcp: path === 'tcp' });
+      joined = true;
       if (!device) {
         device = await Device.factory();
-        await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as unknown as msc.RtpCapabilities });
+        await device.load({ routerRtpCapabilities: answer.routerRtpCapabilities as unknown as msc.RtpCapabilities });
       }
-      const transportOptions = joined.sendTransport;
+      const transportOptions = answer.sendTransport;
       if (!transportOptions) {
         report({ path, outcome: 'failed', ms: null, reason: 'the grant may not publish' });
         continue;
       }
-      const iceServers = joined.iceServers.length > 0 ? joined.iceServers : access.iceServers;
+      const iceServers = answer.iceServers.length > 0 ? answer.iceServers : access.iceServers;
       const turnServers = iceServers.filter(isTurn);
       let candidates = transportOptions.iceCandidates;
       if (path !== 'turn') candidates = candidates.filter((c) => String(c['protocol']).toLowerCase() === path);
@@ -113,7 +115,7 @@ export async function probeNetwork(access: NetworkProbeAccess, options: NetworkP
   } catch (error) {
     if (isAbort(error)) throw error;
     failAll(error instanceof Error ? error.message : 'probe failed');
-    return { signalling: socket?.connected === true && results.length > 0, paths: results };
+    return { signalling: joined, paths: results };
   } finally {
     socket?.removeAllListeners();
     socket?.close();
