@@ -5,7 +5,15 @@ type Request = <K extends keyof MediaRequests & string>(event: K, payload: Reque
 
 interface LocalEntry {
   track: MediaStreamTrack | null;
+  /** The browser sends nothing for this source. */
   paused: boolean;
+  /**
+   * The SFU was told (its producer is paused, the others see "camera off"). A pre-warm or standby pause
+   * is not told: nobody receives the track then, and resuming a producer the SFU never paused costs no
+   * forced key-frame request — Chrome answers at most one key-frame request per 300 ms, and mediasoup
+   * re-asks only after a second, so a wasted request at resume stalls the first viewer's video by ~1 s.
+   */
+  serverPaused: boolean;
   producer: msc.Producer | undefined;
   producing: Promise<void> | undefined;
 }
@@ -47,7 +55,7 @@ export class LocalMedia {
       await this.setPaused(source, paused);
       return;
     }
-    const entry: LocalEntry = { track, paused, producer: undefined, producing: undefined };
+    const entry: LocalEntry = { track, paused, serverPaused: false, producer: undefined, producing: undefined };
     this.entries.set(source, entry);
     await this.produce(source, entry);
   }
@@ -66,16 +74,30 @@ export class LocalMedia {
     else if (track) await this.produce(source, entry);
   }
 
+  /** Pauses (announced to the SFU: the others see it paused) or resumes a source. */
   async setPaused(source: ProducerSource, paused: boolean): Promise<void> {
     const entry = this.entries.get(source);
     if (!entry) return;
     entry.paused = paused;
     await entry.producing;
     const producer = entry.producer;
-    if (!producer || producer.closed || producer.paused === paused) return;
-    if (paused) producer.pause();
-    else producer.resume();
+    if (!producer || producer.closed) return;
+    if (producer.paused !== paused) {
+      if (paused) producer.pause();
+      else producer.resume();
+    }
+    if (entry.serverPaused === paused) return;
+    entry.serverPaused = paused;
     await this.deps.request(paused ? 'media:pause-producer' : 'media:resume-producer', { producerId: producer.id });
+  }
+
+  /** Stops sending without telling the SFU (a warm session between calls: nobody receives it). */
+  async hold(source: ProducerSource): Promise<void> {
+    const entry = this.entries.get(source);
+    if (!entry) return;
+    entry.paused = true;
+    await entry.producing;
+    if (entry.producer && !entry.producer.closed && !entry.producer.paused) entry.producer.pause();
   }
 
   async unpublish(source: ProducerSource): Promise<void> {
@@ -114,7 +136,7 @@ export class LocalMedia {
       stopTracks: false,
       disableTrackOnPause: false,
       zeroRtpOnPause: true,
-      appData: { source, paused: entry.paused },
+      appData: { source, paused: entry.serverPaused },
     };
     if (source === 'camera' && this.deps.simulcast) options.encodings = CAMERA_SIMULCAST;
     if (source === 'screen') {

@@ -204,7 +204,10 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     });
   }
 
-  /** Publishes camera and/or mic; `paused` publishes without sending (pre-warm while waiting). */
+  /**
+   * Publishes camera and/or mic; `paused` publishes without sending (pre-warm while waiting: the
+   * browser sends nothing, the SFU is not told, see `hold`) and connects the receive transport too.
+   */
   async publish(tracks: { camera?: MediaStreamTrack | null; mic?: MediaStreamTrack | null }, options: { paused?: boolean } = {}): Promise<void> {
     const jobs: Promise<void>[] = [];
     if (tracks.mic) jobs.push(this.local.publish('mic', tracks.mic, options.paused ?? false));
@@ -277,8 +280,16 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   replaceTrack(source: ProducerSource, track: MediaStreamTrack | null): Promise<void> {
     return this.local.replaceTrack(source, track);
   }
+  /** Stops sending a source; the others see it paused (camera off, mic muted). */
   mute(source: 'mic' | 'camera'): Promise<void> {
     return this.local.setPaused(source, true);
+  }
+  /**
+   * Stops sending a source without telling the SFU: for a warm session nobody receives (standby between
+   * calls). `unmute` resumes it; `publish(…, { paused: true })` starts in this state.
+   */
+  hold(source: 'mic' | 'camera'): Promise<void> {
+    return this.local.hold(source);
   }
   unmute(source: 'mic' | 'camera'): Promise<void> {
     return this.local.setPaused(source, false);

@@ -11,6 +11,7 @@ import {
   type TransportOptions,
 } from '@ablak/protocol';
 import { TypedEmitter } from './emitter';
+import { wakePipe } from './pipes';
 
 /** How a peer talks to its own browser, without knowing about sockets. */
 export type PushFn = <K extends keyof MediaPushes & string>(event: K, payload: z.input<MediaPushes[K]>) => void;
@@ -292,6 +293,8 @@ export class Peer extends TypedEmitter<PeerEvents> {
   async resumeConsumers(consumerIds: readonly string[]): Promise<void> {
     const consumers = consumerIds.map((id) => this.consumer(id));
     for (const consumer of consumers) {
+      // A copy piped in from another router starts flowing now, with the same key-frame request.
+      if (this.homeRouter) await wakePipe(consumer.producerId, this.homeRouter);
       await consumer.resume();
       if (consumer.kind === 'video') await consumer.requestKeyFrame();
     }

@@ -12,6 +12,7 @@ import {
 } from '@ablak/protocol';
 import { MEDIA_CODECS } from './codecs';
 import { TypedEmitter } from './emitter';
+import { pipeInto, syncPipes, unpipe } from './pipes';
 import type { Peer, PeerProducer, TransportSettings } from './peer';
 import type { WorkerSlot } from './worker-pool';
 
@@ -33,48 +34,6 @@ export interface EnterResult {
   peers: RemotePeer[];
   producers: RemoteProducer[];
   consumers: ConsumerOptions[];
-}
-
-/**
- * Producers piped into a router other than their own, by target router then producer id (pipeToRouter
- * keeps the id). A warm peer's transports live on its home router while it is a member of a call room
- * on another router: the tracks cross between the two through these pipes.
- */
-const piped = new WeakMap<types.Router, Map<string, Promise<types.Producer>>>();
-
-async function pipeInto(producer: types.Producer, from: types.Router, to: types.Router): Promise<void> {
-  if (from === to) return;
-  let byId = piped.get(to);
-  if (!byId) {
-    byId = new Map();
-    piped.set(to, byId);
-  }
-  const known = byId.get(producer.id);
-  if (known) {
-    await known;
-    return;
-  }
-  const table = byId;
-  const pending = from.pipeToRouter({ producerId: producer.id, router: to }).then(({ pipeProducer }) => {
-    if (!pipeProducer) throw new AblakError('INTERNAL', 'pipe produced nothing');
-    pipeProducer.observer.once('close', () => {
-      if (table.get(producer.id) === pending) table.delete(producer.id);
-    });
-    return pipeProducer;
-  });
-  byId.set(producer.id, pending);
-  try {
-    await pending;
-  } catch (error) {
-    if (byId.get(producer.id) === pending) byId.delete(producer.id);
-    throw error;
-  }
-}
-
-/** Closes the copy of `producerId` piped into `router`, so its consumers there close too. */
-function unpipe(producerId: string, router: types.Router): void {
-  const pending = piped.get(router)?.get(producerId);
-  void pending?.then((p) => p.close()).catch(() => undefined);
 }
 
 /**
@@ -312,8 +271,13 @@ export class Room extends TypedEmitter<RoomEvents> {
       this.broadcast(peer, (p) => p.notify('media:producer-added', describeProducer(peer, entry)));
     };
     const closed = (producerId: string) => this.broadcast(peer, (p) => p.notify('media:producer-closed', { producerId }));
-    const paused = (producerId: string, isPaused: boolean) =>
-      this.broadcast(peer, (p) => p.notify('media:producer-paused', { producerId, paused: isPaused }));
+    const paused = (producerId: string, isPaused: boolean) => {
+      void (async () => {
+        // Copies in other routers follow first, so a key frame asked for after the push is not lost.
+        await syncPipes(producerId, isPaused);
+        this.broadcast(peer, (p) => p.notify('media:producer-paused', { producerId, paused: isPaused }));
+      })().catch((error: unknown) => this.logger.warn({ err: error, producer: producerId }, 'resume fan-out failed'));
+    };
     const gone = () => {
       this.residents.delete(peer);
       if (this.peers.get(peer.id) === peer) {
