@@ -1,12 +1,15 @@
 /**
  * From the clerk's "accept" to each side seeing the other (issue 8). Real Chromium pages with fake
  * camera and mic, the real embedded server (signaling + SFU in this process, MemoryStore), N calls per
- * scenario. Scenarios: citizen media session cold (opened at accept) and warm (opened, camera published
- * paused, while waiting), on plain loopback and with 20 ms / 100 ms round trips added by userspace delay
- * proxies on both the signalling TCP path and the media UDP path.
+ * scenario. Modes: `cold` — the citizen's media session opens at accept, the clerk's waits warm in its
+ * standby room and switches into the call (as the console works); `warm` — both warm (the citizen's
+ * session opened, camera published paused, both transports connected while waiting); `cold-clerk` —
+ * both cold (a new clerk session per call: the figures before issue 8's warm clerk). On plain loopback
+ * and with 20 ms / 100 ms round trips added by userspace delay proxies on both the signalling TCP path
+ * and the media UDP path.
  *
  *   pnpm bench join-latency                       # N=50 per scenario
- *   ABLAK_BENCH_CALLS=10 pnpm bench join-latency  # quicker
+ *   ABLAK_BENCH_CALLS=10 ABLAK_BENCH_MODES=cold,warm ABLAK_BENCH_RTTS=0 pnpm bench join-latency  # quicker
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, freePort, startDesk } from '@ablak/tests/harness';
@@ -21,8 +24,11 @@ const CALLS = Number(process.env.ABLAK_BENCH_CALLS ?? 50);
 const STAGES: [string, (m: Marks) => number][] = [
   ['citizen notified (call:matched)', (m) => at(m, 'citizen.notified')],
   ['clerk grant received (accept ack)', (m) => at(m, 'clerk.grant')],
+  ['clerk entered the call (switch-room answer)', (m) => at(m, 'clerk.switched')],
   ['clerk transports connected (ICE+DTLS)', (m) => at(m, 'clerk.transports-connected')],
   ['citizen transports connected (ICE+DTLS)', (m) => at(m, 'citizen.transports-connected')],
+  ['citizen has the clerk video track', (m) => at(m, 'citizen.video-track')],
+  ['clerk has the citizen video track', (m) => at(m, 'clerk.video-track')],
   ['citizen first clerk video frame', (m) => at(m, 'citizen.first-video-frame')],
   ['clerk first citizen video frame', (m) => at(m, 'clerk.first-video-frame')],
   ['citizen first clerk audio', (m) => at(m, 'citizen.first-audio')],
@@ -36,6 +42,18 @@ function at(m: Marks, key: string): number {
 
 interface Scenario {
   rttMs: number;
+}
+
+interface Mode {
+  citizenWarm: boolean;
+  clerkWarm: boolean;
+}
+
+function parseMode(name: string): Mode {
+  if (name === 'cold') return { citizenWarm: false, clerkWarm: true };
+  if (name === 'warm') return { citizenWarm: true, clerkWarm: true };
+  if (name === 'cold-clerk') return { citizenWarm: false, clerkWarm: false };
+  throw new Error(`unknown mode ${name} (cold, warm, cold-clerk)`);
 }
 
 /** One embedded desk (with delay proxies when rttMs > 0) and two browsers; runs cold and warm calls. */
@@ -79,11 +97,11 @@ async function runScenario(scenario: Scenario, pageOrigin: string, browsers: { c
     await citizenPage.goto(`${pageOrigin}/`);
     const caseType = await caseTypeFor(api, 'clerk1');
     await clerkPage.evaluate(([base]) => window.callPage.clerkStart(base, 'clerk1'), [api] as const);
-    const modes = (process.env.ABLAK_BENCH_MODES ?? 'cold,warm').split(',').map((m) => m === 'warm');
-    for (const warm of modes) {
+    const modes = (process.env.ABLAK_BENCH_MODES ?? 'cold,warm,cold-clerk').split(',').map(parseMode);
+    for (const mode of modes) {
       const calls: Marks[] = [];
-      for (let i = 0; i < CALLS; i++) calls.push(await oneCall(clerkPage, citizenPage, api, caseType, warm));
-      results.push(...report(scenario, warm, calls));
+      for (let i = 0; i < CALLS; i++) calls.push(await oneCall(clerkPage, citizenPage, api, caseType, mode));
+      results.push(...report(scenario, mode, calls));
     }
     await clerkPage.close();
     await citizenPage.close();
@@ -104,12 +122,12 @@ async function caseTypeFor(api: string, username: string): Promise<string> {
 }
 
 /** One call; a call that does not complete within 20 s is returned as `{ failed: 1 }` and cleaned up. */
-async function oneCall(clerkPage: Page, citizenPage: Page, api: string, caseType: string, warm: boolean): Promise<Marks> {
+async function oneCall(clerkPage: Page, citizenPage: Page, api: string, caseType: string, mode: Mode): Promise<Marks> {
   // The citizen waits first (and warms up when asked); only then does the clerk become available.
-  await citizenPage.evaluate(([base, code, w]) => window.callPage.citizenStart(base, code, w), [api, caseType, warm] as const);
+  await citizenPage.evaluate(([base, code, w]) => window.callPage.citizenStart(base, code, w), [api, caseType, mode.citizenWarm] as const);
   let marks: Marks;
   try {
-    const clerkMarks = await clerkPage.evaluate(() => window.callPage.clerkNextCall());
+    const clerkMarks = await clerkPage.evaluate((w) => window.callPage.clerkNextCall(w), mode.clerkWarm);
     await citizenPage.waitForFunction(() => window.callPage.citizenDone(), undefined, { timeout: 30_000, polling: 10 });
     const error = await citizenPage.evaluate(() => window.callPage.citizenError());
     if (error) throw new Error(`citizen: ${error}`);
@@ -123,8 +141,8 @@ async function oneCall(clerkPage: Page, citizenPage: Page, api: string, caseType
   return marks;
 }
 
-function report(scenario: Scenario, warm: boolean, calls: Marks[]): BenchResult[] {
-  const label = `${warm ? 'warm' : 'cold'} citizen, ${scenario.rttMs === 0 ? 'loopback' : `+${scenario.rttMs} ms RTT`}`;
+function report(scenario: Scenario, mode: Mode, calls: Marks[]): BenchResult[] {
+  const label = `${mode.citizenWarm ? 'warm' : 'cold'} citizen, ${mode.clerkWarm ? 'warm' : 'cold'} clerk, ${scenario.rttMs === 0 ? 'loopback' : `+${scenario.rttMs} ms RTT`}`;
   const rows: BenchResult[] = [];
   const failed = calls.filter((m) => m.failed === 1).length;
   calls = calls.filter((m) => m.failed !== 1);
@@ -138,6 +156,9 @@ function report(scenario: Scenario, warm: boolean, calls: Marks[]): BenchResult[
   const newPcs = summarize(calls.map((m) => m['citizen.pcs-created-after-accept'] ?? Number.NaN).filter(Number.isFinite));
   console.log(`    citizen peer connections created after accept: max ${newPcs.max}`);
   rows.push({ bench: 'join-latency', figure: `${label}: citizen peer connections created after accept`, value: newPcs.max, unit: 'count', notes: 'max over the calls' });
+  const clerkPcs = summarize(calls.map((m) => m['clerk.pcs-created-after-accept'] ?? Number.NaN).filter(Number.isFinite));
+  console.log(`    clerk peer connections created after accept: max ${clerkPcs.max}`);
+  rows.push({ bench: 'join-latency', figure: `${label}: clerk peer connections created after accept`, value: clerkPcs.max, unit: 'count', notes: 'max over the calls' });
   return rows;
 }
 

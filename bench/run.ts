@@ -66,7 +66,9 @@ function write(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  // `--dry-run`: print the figures, leave RESULTS.md alone (trial runs on a busy machine).
+  const dryRun = process.argv.includes('--dry-run');
+  const wanted = process.argv.slice(2).filter((a) => a !== '--dry-run');
   const selected = wanted.length > 0 ? wanted : BENCHMARKS;
   const machine = machineDescription();
   const date = new Date().toISOString().slice(0, 10);
@@ -96,8 +98,11 @@ async function main(): Promise<void> {
     }
   }
   rows.sort((a, b) => BENCHMARKS.indexOf(a.bench) - BENCHMARKS.indexOf(b.bench));
-  write(rows);
-  console.log(`[bench] wrote ${resultsFile}`);
+  if (dryRun) console.log('[bench] --dry-run: RESULTS.md left as it was');
+  else {
+    write(rows);
+    console.log(`[bench] wrote ${resultsFile}`);
+  }
   process.exitCode = failures > 0 ? 1 : 0;
 }
 

@@ -54,46 +54,48 @@ async function captureTracks(): Promise<{ camera: MediaStreamTrack; mic: MediaSt
   return { camera, mic };
 }
 
-/** Resolves with the time the first frame of a remote video track was presented, and first audio. */
+/** Stamps the first frame of each remote video track presented, and the first audio samples. */
 function watchRemote(session: MediaSession, marks: Marks, prefix: string): void {
-  session.on('track-added', (remote: RemoteTrack) => {
-    marks[`${prefix}.${remote.kind}-track`] ??= now();
-    if (remote.kind === 'video') {
-      const video = document.createElement('video');
-      video.muted = true;
-      video.playsInline = true;
-      video.autoplay = true;
-      video.srcObject = new MediaStream([remote.track]);
-      document.body.append(video);
-      video.requestVideoFrameCallback((at) => {
-        marks[`${prefix}.first-video-frame`] ??= performance.timeOrigin + at;
-      });
-      void video.play().catch(() => undefined);
-    } else {
-      const audio = document.createElement('audio');
-      audio.autoplay = true;
-      audio.srcObject = new MediaStream([remote.track]);
-      document.body.append(audio);
-      void audio.play().catch(() => undefined);
-      const receiverPoll = setInterval(() => {
-        void (async () => {
-          for (const { pc } of peerConnections) {
-            for (const receiver of pc.getReceivers()) {
-              if (receiver.track.id !== remote.track.id) continue;
-              const stats = await receiver.getStats();
-              stats.forEach((s: { type: string; totalSamplesReceived?: number }) => {
-                if (s.type === 'inbound-rtp' && (s.totalSamplesReceived ?? 0) > 0) {
-                  marks[`${prefix}.first-audio`] ??= now();
-                  clearInterval(receiverPoll);
-                }
-              });
-            }
+  session.on('track-added', (remote: RemoteTrack) => watchTrack(remote, marks, prefix));
+}
+
+function watchTrack(remote: RemoteTrack, marks: Marks, prefix: string): void {
+  marks[`${prefix}.${remote.kind}-track`] ??= now();
+  if (remote.kind === 'video') {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.autoplay = true;
+    video.srcObject = new MediaStream([remote.track]);
+    document.body.append(video);
+    video.requestVideoFrameCallback((at) => {
+      marks[`${prefix}.first-video-frame`] ??= performance.timeOrigin + at;
+    });
+    void video.play().catch(() => undefined);
+  } else {
+    const audio = document.createElement('audio');
+    audio.autoplay = true;
+    audio.srcObject = new MediaStream([remote.track]);
+    document.body.append(audio);
+    void audio.play().catch(() => undefined);
+    const receiverPoll = setInterval(() => {
+      void (async () => {
+        for (const { pc } of peerConnections) {
+          for (const receiver of pc.getReceivers()) {
+            if (receiver.track.id !== remote.track.id) continue;
+            const stats = await receiver.getStats();
+            stats.forEach((s: { type: string; totalSamplesReceived?: number }) => {
+              if (s.type === 'inbound-rtp' && (s.totalSamplesReceived ?? 0) > 0) {
+                marks[`${prefix}.first-audio`] ??= now();
+                clearInterval(receiverPoll);
+              }
+            });
           }
-        })();
-      }, 5);
-      setTimeout(() => clearInterval(receiverPoll), 20_000);
-    }
-  });
+        }
+      })();
+    }, 5);
+    setTimeout(() => clearInterval(receiverPoll), 20_000);
+  }
 }
 
 async function json<T>(res: Response): Promise<T> {
@@ -116,11 +118,18 @@ function ack<T>(emit: (cb: (res: Ack<T>) => void) => void, label = 'request'): P
 type ClerkSocket = Socket<ServerToClientOf<ClerkPushes>, ClientToServerOf<ClerkRequests>>;
 type CitizenSocket = Socket<ServerToClientOf<CitizenPushes>, ClientToServerOf<CitizenRequests>>;
 
-/** A clerk who stays signed in across calls; `nextCall` waits for one offer and accepts it at once. */
+/**
+ * A clerk who stays signed in across calls; `nextCall` waits for one offer and accepts it at once. Warm
+ * (as the console works): a media session waits in the clerk's standby room with camera and mic
+ * published paused and both transports connected, and switches into each call. Cold: a new media
+ * session per call, opened at accept.
+ */
 class BenchClerk {
   private socket!: ClerkSocket;
   private tracks!: { camera: MediaStreamTrack; mic: MediaStreamTrack };
   private session: MediaSession | null = null;
+  private standby: MediaSession | null = null;
+
   private pendingOffer: ((offer: Offer) => void) | null = null;
   private callId: string | null = null;
 
@@ -146,8 +155,68 @@ class BenchClerk {
     });
   }
 
-  /** Becomes available; when the offer arrives, accepts it and joins the call. */
-  async nextCall(): Promise<Marks> {
+  /** Opens the standby session (what the console does once per shift); resolves once both transports are connected. */
+  async warmUp(): Promise<void> {
+    if (this.standby) return;
+    const { media } = await ack<{ media: MediaAccess }>((cb) => this.socket.emit('clerk:standby-media', {}, cb as never), 'standby-media');
+    const session = new MediaSession({ statsIntervalMs: 0, simulcast: false });
+    this.standby = session;
+    session.on('error', (error) => console.log(`clerk standby error ${error.code ?? ''} ${error.message}`));
+    session.on('track-added', (remote) => this.onStandbyTrack?.(remote));
+    await session.join(media);
+    await session.publish({ camera: this.tracks.camera.clone(), mic: this.tracks.mic.clone() }, { paused: true });
+    await until(() => transportsSince(0).filter((p) => p.connectedAt !== null).length >= 2);
+  }
+
+  private onStandbyTrack: ((remote: RemoteTrack) => void) | null = null;
+
+  /** Becomes available; when the offer arrives, accepts it and enters the call (warm: switches the standby session in). */
+  async nextCall(warm = false): Promise<Marks> {
+    if (warm) {
+      await this.warmUp();
+      return this.nextWarmCall(this.standby as MediaSession);
+    }
+    return this.nextColdCall();
+  }
+
+  private async nextWarmCall(session: MediaSession): Promise<Marks> {
+    const marks: Marks = {};
+    const offer = new Promise<Offer>((resolve, reject) => {
+      this.pendingOffer = resolve;
+      setTimeout(() => reject(new Error('no offer within 20 s')), 20_000);
+    });
+    offer.catch(() => undefined);
+    await ack((cb) => this.socket.emit('clerk:set-state', { state: 'available' }, cb));
+    const { ticketId } = await offer;
+    const pcsBefore = peerConnections.length;
+    const seen = new Set<string>();
+    this.onStandbyTrack = (remote) => {
+      if (seen.has(remote.consumerId)) return;
+      seen.add(remote.consumerId);
+      watchTrack(remote, marks, 'clerk');
+    };
+    marks['clerk.accept'] = now();
+    const { call, media } = await ack<{ call: { callId: string }; media: MediaAccess }>((cb) =>
+      this.socket.emit('offer:accept', { ticketId }, cb as never),
+    );
+    marks['clerk.grant'] = now();
+    this.callId = call.callId;
+    // Enter the call and start sending at once; nothing to connect.
+    await Promise.all([
+      session.switchRoom(media).then(() => (marks['clerk.switched'] = now())),
+      session.unmute('camera'),
+      session.unmute('mic'),
+    ]);
+    marks['clerk.published'] = now();
+    await until(() => marks['clerk.first-video-frame'] !== undefined && marks['clerk.first-audio'] !== undefined).catch((error: unknown) => {
+      console.log('warm clerk never saw the citizen:', JSON.stringify(marks), session.remoteTracks.map((t) => `${t.kind}:${t.producerPaused}`).join(','));
+      throw error;
+    });
+    marks['clerk.pcs-created-after-accept'] = peerConnections.length - pcsBefore;
+    return marks;
+  }
+
+  private async nextColdCall(): Promise<Marks> {
     const marks: Marks = {};
     const offer = new Promise<Offer>((resolve, reject) => {
       this.pendingOffer = resolve;
@@ -186,6 +255,9 @@ class BenchClerk {
   }
 
   async endCall(): Promise<void> {
+    // The warm session stops sending before the call ends; the SFU moves it back to standby.
+    if (this.standby) await Promise.all([this.standby.hold('camera'), this.standby.hold('mic')]).catch(() => undefined);
+    this.onStandbyTrack = null;
     if (this.callId) await ack((cb) => this.socket.emit('call:end', { callId: this.callId as never }, cb as never), 'call:end');
     console.log('clerk: call ended');
     await this.session?.close();
@@ -236,7 +308,8 @@ async function citizenCall(options: { api: string; caseType: string; warm: boole
   if (options.warm && joined.media) {
     await session.join(joined.media);
     await session.publish({ camera: tracks.camera, mic: tracks.mic }, { paused: true });
-    await until(() => peerConnections.some((p) => p.connectedAt !== null)).catch((error: unknown) => {
+    // Both transports: publishing paused also connects the receive side (MediaSession.warmReceive).
+    await until(() => peerConnections.filter((p) => p.connectedAt !== null).length >= 2).catch((error: unknown) => {
       console.log('warm-up never connected:', peerConnections.map((p) => `${p.pc.connectionState}/${p.pc.iceConnectionState}`).join(', '), session.state);
       throw error;
     });
@@ -280,7 +353,7 @@ let citizenState: { marks: Marks; done: boolean; error: string | null } = { mark
 
 const api = {
   clerkStart: (base: string, username: string) => clerk.start(base, username),
-  clerkNextCall: () => clerk.nextCall(),
+  clerkNextCall: (warm = false) => clerk.nextCall(warm),
   clerkEndCall: () => clerk.endCall(),
   /** Resolves once the citizen waits (and, when warm, its media session is connected). */
   citizenStart(base: string, caseType: string, warm: boolean): Promise<void> {
