@@ -185,7 +185,9 @@ export class Peer extends TypedEmitter<PeerEvents> {
   }
 
   /** Creates a paused consumer of another peer's producer on this peer's receive transport. */
-  async consume(router: types.Router, remote: PeerProducer & { peerId: PeerId }): Promise<ConsumerOptions> {
+  async consume(router: types.Router, remote: PeerProducer & { peerId: PeerId; announcedId?: string }): Promise<ConsumerOptions> {
+    // A copy piped in from another router has its own id; the browser only ever hears the original's.
+    const announcedId = remote.announcedId ?? remote.producer.id;
     if (!this.claims.canSubscribe) throw new AblakError('FORBIDDEN', 'this grant may not subscribe');
     const transport = this.recvTransport;
     if (!transport) throw new AblakError('TRANSPORT_NOT_FOUND', 'no receive transport: join first');
@@ -203,7 +205,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     });
     this.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.consumers.delete(consumer.id));
-    consumer.on('producerclose', () => this.notify('media:consumer-closed', { consumerId: consumer.id, producerId: consumer.producerId }));
+    consumer.on('producerclose', () => this.notify('media:consumer-closed', { consumerId: consumer.id, producerId: announcedId }));
     consumer.on('layerschange', (layers) =>
       this.notify('media:consumer-layers-changed', {
         consumerId: consumer.id,
@@ -213,7 +215,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     );
     return {
       id: consumer.id,
-      producerId: remote.producer.id,
+      producerId: announcedId,
       kind: consumer.kind,
       rtpParameters: consumer.rtpParameters,
       peerId: remote.peerId,
@@ -294,7 +296,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     const consumers = consumerIds.map((id) => this.consumer(id));
     for (const consumer of consumers) {
       // A copy piped in from another router starts flowing now, with the same key-frame request.
-      if (this.homeRouter) await wakePipe(consumer.producerId, this.homeRouter);
+      await wakePipe(consumer.producerId);
       await consumer.resume();
       if (consumer.kind === 'video') await consumer.requestKeyFrame();
     }

@@ -4,7 +4,9 @@ import { AblakError } from '@ablak/protocol';
 /**
  * Producers copied into routers other than their own. A warm peer's transports live on its home
  * router while it is a member of a call room on another router: its tracks and the room's cross
- * between the two through these pipes (PipeTransports on loopback, one pair per piped producer).
+ * between the two through these pipes (PipeTransports on loopback, one pair per piped producer). A
+ * copy has an id of its own (two routers of one worker cannot hold two producers with one id); the
+ * browsers only ever hear the original's.
  *
  * Unlike `router.pipeToRouter`, a pipe starts *paused* and wakes up when a consumer of its copy is
  * resumed. A pipe that runs ahead of its consumer asks the browser for a key frame nobody can use;
@@ -19,6 +21,8 @@ interface Pipe {
 
 /** Source producer id → target router → its pipe. */
 const pipes = new Map<string, Map<types.Router, Promise<Pipe>>>();
+/** Copy id → its pipe. */
+const byCopy = new Map<string, Pipe>();
 
 const LOOPBACK = { protocol: 'udp', ip: '127.0.0.1' } as const;
 
@@ -35,7 +39,6 @@ async function openPipe(producer: types.Producer, from: types.Router, to: types.
     const consumer = await local.consume({ producerId: producer.id, appData: { pipe: true } });
     await consumer.pause();
     const copy = await remote.produce({
-      id: producer.id,
       kind: consumer.kind,
       rtpParameters: consumer.rtpParameters,
       paused: consumer.producerPaused,
@@ -56,43 +59,42 @@ async function openPipe(producer: types.Producer, from: types.Router, to: types.
   }
 }
 
-/** Makes `producer` (living on `from`) consumable on `to` under the same id; idempotent. */
-export async function pipeInto(producer: types.Producer, from: types.Router, to: types.Router): Promise<void> {
-  if (from === to) return;
+/** Makes `producer` (living on `from`) consumable on `to`: the producer to consume there; idempotent. */
+export async function pipeInto(producer: types.Producer, from: types.Router, to: types.Router): Promise<types.Producer> {
+  if (from === to) return producer;
   let byRouter = pipes.get(producer.id);
   if (!byRouter) {
     byRouter = new Map();
     pipes.set(producer.id, byRouter);
   }
   const known = byRouter.get(to);
-  if (known) {
-    await known;
-    return;
-  }
+  if (known) return (await known).producer;
   const table = byRouter;
   const forget = () => {
     if (table.get(to) === pending) table.delete(to);
     if (table.size === 0 && pipes.get(producer.id) === table) pipes.delete(producer.id);
   };
   const pending = openPipe(producer, from, to).then((pipe) => {
-    pipe.producer.observer.once('close', forget);
+    byCopy.set(pipe.producer.id, pipe);
+    pipe.producer.observer.once('close', () => {
+      byCopy.delete(pipe.producer.id);
+      forget();
+    });
     if (pipe.producer.closed) forget();
     return pipe;
   });
   table.set(to, pending);
   try {
-    await pending;
+    return (await pending).producer;
   } catch (error) {
     forget();
     throw error instanceof Error ? error : new AblakError('INTERNAL', 'pipe failed');
   }
 }
 
-/** Wakes the pipe that feeds `router` with `producerId`, if there is one (a consumer of it is resuming). */
-export async function wakePipe(producerId: string, router: types.Router): Promise<void> {
-  const pending = pipes.get(producerId)?.get(router);
-  if (!pending) return;
-  const pipe = await pending.catch(() => undefined);
+/** Wakes the pipe of a copy (a consumer of `copyId` is resuming); nothing for an original producer. */
+export async function wakePipe(copyId: string): Promise<void> {
+  const pipe = byCopy.get(copyId);
   if (pipe && !pipe.consumer.closed && pipe.consumer.paused) await pipe.consumer.resume();
 }
 

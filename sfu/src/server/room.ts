@@ -142,8 +142,8 @@ export class Room extends TypedEmitter<RoomEvents> {
     const target = peer.homeRouter;
     const source = owner.homeRouter;
     if (!target || !source) throw new AblakError('TRANSPORT_NOT_FOUND', 'no transports: join first');
-    await pipeInto(entry.producer, source, target);
-    return peer.consume(target, { ...entry, peerId: owner.id });
+    const local = await pipeInto(entry.producer, source, target);
+    return peer.consume(target, { ...entry, producer: local, peerId: owner.id, announcedId: entry.producer.id });
   }
 
   /**

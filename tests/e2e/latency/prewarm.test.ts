@@ -51,9 +51,9 @@ describe('a citizen pre-warmed while waiting', () => {
     await page?.close();
   });
 
-  async function call(warm: boolean): Promise<Marks> {
+  async function call(warm: boolean, warmClerk = false): Promise<Marks> {
     await citizen.evaluate(([base, code, w]) => window.callPage.citizenStart(base, code, w), [desk.url, caseType, warm] as const);
-    const clerkMarks = await clerk.evaluate(() => window.callPage.clerkNextCall());
+    const clerkMarks = await clerk.evaluate((w) => window.callPage.clerkNextCall(w), warmClerk);
     await citizen.waitForFunction(() => window.callPage.citizenDone(), undefined, { timeout: 30_000 });
     const citizenMarks = await citizen.evaluate(() => window.callPage.citizenMarks());
     await clerk.evaluate(() => window.callPage.clerkEndCall());
@@ -75,5 +75,17 @@ describe('a citizen pre-warmed while waiting', () => {
     expect(marks['citizen.warm-ready']).toBeUndefined();
     expect(marks['citizen.pcs-created-after-accept']).toBe(2);
     expect(marks['citizen.first-video-frame']).toBeGreaterThan(marks['clerk.accept'] as number);
+  });
+
+  it('a warm clerk switches its standby session into the call: no peer connection on either side after accept', async () => {
+    for (let round = 0; round < 2; round++) {
+      const marks = await call(true, true);
+      expect(marks['citizen.pcs-created-after-accept']).toBe(0);
+      expect(marks['clerk.pcs-created-after-accept']).toBe(0);
+      expect(marks['clerk.switched']).toBeGreaterThan(marks['clerk.accept'] as number);
+      for (const key of ['citizen.first-video-frame', 'citizen.first-audio', 'clerk.first-video-frame', 'clerk.first-audio']) {
+        expect(marks[key], `${key} in call ${round + 1}`).toBeGreaterThan(marks['clerk.accept'] as number);
+      }
+    }
   });
 });
