@@ -48,32 +48,47 @@ export function defineHandler<S, Req extends z.ZodType, Res extends object>(
   return (socket, session, options, event) =>
     (...args: unknown[]) => {
       const last = args[args.length - 1];
-      const ack: AckFn | undefined = typeof last === 'function' ? (last as AckFn) : undefined;
+      const ack = typeof last === 'function' ? (last as AckFn) : undefined;
       const payload = ack ? (args.length > 1 ? args[0] : undefined) : args[0];
-      const answer = (response: Ack<object>) => {
-        if (ack) ack(response);
-      };
-      void (async () => {
-        try {
-          options.limiter.check(socket.id);
-          const parsed = schema.safeParse(payload ?? {});
-          if (!parsed.success) throw badRequest(parsed.error);
-          const result = await fn(parsed.data, { socket, session, now: Date.now(), logger: options.logger });
-          answer(ok(result));
-          options.metrics?.socketEvents.inc({ namespace: options.namespace ?? '', result: 'ok' });
-        } catch (error) {
-          if (!(error instanceof AblakError)) {
-            options.logger.error({ err: error, event, socket: socket.id }, 'socket handler failed');
-          }
-          const response = fail(error);
-          options.metrics?.socketEvents.inc({
-            namespace: options.namespace ?? '',
-            result: response.error.code,
-          });
-          answer(response);
-        }
-      })();
+      void handle(schema, fn, { socket, session, options, event }, payload, ack);
     };
+}
+
+interface Call<S> {
+  socket: Socket;
+  session: S;
+  options: HandlerOptions;
+  event: string;
+}
+
+// One module-level function per event, not closures made per event: under tsx (esbuild keepNames)
+// every named closure costs a defineProperty call, which showed in the join burst profile.
+async function handle<S, Req extends z.ZodType, Res extends object>(
+  schema: Req,
+  fn: Handler<S, Req, Res>,
+  call: Call<S>,
+  payload: unknown,
+  ack: AckFn | undefined,
+): Promise<void> {
+  const { socket, session, options, event } = call;
+  try {
+    options.limiter.check(socket.id);
+    const parsed = schema.safeParse(payload ?? {});
+    if (!parsed.success) throw badRequest(parsed.error);
+    const result = await fn(parsed.data, { socket, session, now: Date.now(), logger: options.logger });
+    ack?.(ok(result));
+    options.metrics?.socketEvents.inc({ namespace: options.namespace ?? '', result: 'ok' });
+  } catch (error) {
+    if (!(error instanceof AblakError)) {
+      options.logger.error({ err: error, event, socket: socket.id }, 'socket handler failed');
+    }
+    const response = fail(error);
+    options.metrics?.socketEvents.inc({
+      namespace: options.namespace ?? '',
+      result: response.error.code,
+    });
+    ack?.(response);
+  }
 }
 
 export type BoundHandler<S> = (
