@@ -39,10 +39,28 @@ function sentTracks(page: Page): Promise<{ audio: string[]; video: string[] }> {
   });
 }
 
+/** What the citizen's video encoder has put out per simulcast layer (for a failure message). */
+function encoderStats(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const out: string[] = [];
+    for (const pc of (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((r: { type?: string; kind?: string; rid?: string; framesEncoded?: number; qualityLimitationReason?: string }) => {
+        if (r.type === 'outbound-rtp' && r.kind === 'video') out.push(`${r.rid ?? '-'}: ${r.framesEncoded ?? 0} frames (${r.qualityLimitationReason ?? ''})`);
+      });
+    }
+    return out.join(', ');
+  });
+}
+
 /** Waits until the clerk's page has decoded `more` video frames beyond what it had decoded so far. */
-async function clerkKeepsDecoding(clerkPage: Page, more = 20): Promise<void> {
+async function clerkKeepsDecoding(clerkPage: Page, citizenPage: Page, more: number): Promise<void> {
   const before = await framesDecoded(clerkPage);
-  await expect.poll(() => framesDecoded(clerkPage), { timeout: 20_000, interval: 500 }).toBeGreaterThanOrEqual(before + more);
+  try {
+    await expect.poll(() => framesDecoded(clerkPage), { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(before + more);
+  } catch (error) {
+    throw new Error(`clerk decoded ${await framesDecoded(clerkPage)} frames, wanted ${before + more}; citizen encoder ${await encoderStats(citizenPage)}`, { cause: error });
+  }
 }
 
 describe('citizen switches camera and microphone, in the device check and in the call', () => {
@@ -101,7 +119,7 @@ describe('citizen switches camera and microphone, in the device check and in the
     const clerkPage = await clerkBrowser.context.newPage();
     await trackPeerConnections(clerkPage);
     await startClerkMedia(clerkPage, server.url, media);
-    await clerkKeepsDecoding(clerkPage, 10);
+    await clerkKeepsDecoding(clerkPage, page, 10);
 
     // in the call: back to the first camera and the first named mic, from the devices panel
     const selfView = '.call-self video';
@@ -113,7 +131,7 @@ describe('citizen switches camera and microphone, in the device check and in the
     await panel.getByLabel('Mikrofon', { exact: true }).selectOption({ label: 'Fake Audio Input 1' });
     await expect.poll(() => sentTracks(page)).toEqual({ audio: ['Fake Audio Input 1'], video: ['fake_device_0'] });
     // the switch replaced tracks in place: the clerk's decoder never stalls for long
-    await clerkKeepsDecoding(clerkPage, 20);
+    await clerkKeepsDecoding(clerkPage, page, 20);
     const inCall = await checkScreen(page, 'call-devices-switched');
     expect(inCall, describeViolations(inCall)).toEqual([]);
 

@@ -77,7 +77,12 @@ export function createCallMedia(options: CallMediaOptions = {}): CallMedia {
           return;
         }
         if (session) await session.close();
-        const s = new MediaSession(options.refreshAccess ? { refreshAccess: options.refreshAccess } : {});
+        // One camera layer: a citizen's picture goes to one clerk (and maybe a silent supervisor), and a
+        // simulcast camera can freeze at the receiver after a device switch (sfu/README.md, "freezes").
+        const s = new MediaSession({
+          simulcast: false,
+          ...(options.refreshAccess ? { refreshAccess: options.refreshAccess } : {}),
+        });
         session = s;
         const refresh = () => session === s && set({ remote: remoteOf(s) });
         s.on('state-changed', (state) => session === s && set({ connection: state }));
