@@ -144,6 +144,11 @@ export const mediaPushes = definePushes({
   'media:peer-joined': RemotePeer,
   'media:peer-left': z.object({ peerId: PeerId }),
   'media:producer-added': RemoteProducer,
+  /**
+   * Consumers the SFU already made for this peer (paused; the client resumes them once wired up):
+   * sent instead of `media:producer-added` when a warm peer switches into the room, saving a round trip.
+   */
+  'media:consumers-added': z.object({ consumers: z.array(ConsumerOptions).max(16) }),
   'media:producer-closed': z.object({ producerId: MsId }),
   'media:producer-paused': z.object({ producerId: MsId, paused: z.boolean() }),
   'media:consumer-closed': z.object({ consumerId: MsId, producerId: MsId }),

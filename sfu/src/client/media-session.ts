@@ -266,11 +266,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
     this.remotePeers.clear();
     for (const peer of entered.peers) this.remotePeers.set(peer.peerId, peer);
-    const ready: string[] = [];
-    if (transport && !transport.closed) {
-      for (const options of entered.consumers) ready.push(await this.addConsumer(transport, options));
-    }
-    if (ready.length > 0) await this.request('media:resume-consumer', { consumerIds: ready });
+    if (transport && !transport.closed) await this.addAndResume(transport, entered.consumers);
     const consumed = new Set(entered.consumers.map((c) => c.producerId));
     const rest = entered.producers.map((p) => p.producerId).filter((id) => !consumed.has(id));
     if (rest.length > 0 && this.options.autoConsume) await this.consume(rest);
@@ -317,12 +313,8 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     try {
       for (let i = 0; i < pending.length; i += 16) {
         const { consumers } = await this.request('media:consume', { producerIds: pending.slice(i, i + 16) });
-        const ready: string[] = [];
-        for (const options of consumers) {
-          if (transport.closed) return;
-          ready.push(await this.addConsumer(transport, options));
-        }
-        if (ready.length > 0) await this.request('media:resume-consumer', { consumerIds: ready });
+        if (transport.closed) return;
+        await this.addAndResume(transport, consumers);
       }
     } finally {
       for (const id of pending) this.consuming.delete(id);
@@ -450,7 +442,14 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     return transport;
   }
 
-  private async addConsumer(transport: msc.Transport, options: ConsumerOptions): Promise<string> {
+  /** Wires up consumers the SFU made (one renegotiation: mediasoup-client batches consumes of one tick) and resumes them. */
+  private async addAndResume(transport: msc.Transport, consumers: readonly ConsumerOptions[]): Promise<void> {
+    if (consumers.length === 0) return;
+    const ready = await Promise.all(consumers.map((options) => this.addConsumer(transport, options)));
+    await this.request('media:resume-consumer', { consumerIds: ready });
+  }
+
+    private async addConsumer(transport: msc.Transport, options: ConsumerOptions): Promise<string> {
     const consumer = await transport.consume({
       id: options.id,
       producerId: options.producerId,
@@ -495,7 +494,24 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
         this.remotePeers.delete(String(payload['peerId']));
         this.emit('peer-left', { peerId: String(payload['peerId']) });
         break;
-      case 'media:producer-added':
+      case 'media:consumers-added': {
+        const consumers = (payload as { consumers: ConsumerOptions[] }).consumers;
+        const transport = this.recvTransport;
+        if (!transport || transport.closed) {
+          // Not wired up yet (a join still in progress): consume these producers once it is.
+          for (const c of consumers) this.pendingProducers.add(c.producerId);
+          break;
+        }
+        const fresh = consumers.filter((c) => !this.consuming.has(c.producerId));
+        for (const c of fresh) this.consuming.add(c.producerId);
+        void this.addAndResume(transport, fresh)
+          .catch((e: RequestError) => this.emit('error', e))
+          .finally(() => {
+            for (const c of fresh) this.consuming.delete(c.producerId);
+          });
+        break;
+      }
+            case 'media:producer-added':
         if (this.options.autoConsume) void this.consume([(payload as unknown as RemoteProducer).producerId]).catch((e: RequestError) => this.emit('error', e));
         break;
       case 'media:producer-closed':

@@ -88,7 +88,11 @@ export class Peer extends TypedEmitter<PeerEvents> {
   get producerList(): PeerProducer[] {
     return [...this.producers.values()];
   }
-  get consumerCount(): number {
+  /** It has a receive transport to consume on. */
+  get canReceive(): boolean {
+    return this.recvTransport !== undefined && !this.recvTransport.closed;
+  }
+    get consumerCount(): number {
     return this.consumers.size;
   }
   notify: PushFn = (event, payload) => {

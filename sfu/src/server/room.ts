@@ -161,13 +161,8 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (existing === undefined) {
       this.add(peer);
       if (!peer.hidden) this.broadcast(peer, (p) => p.notify('media:peer-joined', describePeer(peer)));
-      // Pipe our producers in now (the others' consume waits on the same pipe), then announce them.
-      for (const entry of peer.producerList) {
-        void pipeInto(entry.producer, source, this.routerRef).catch((error: unknown) =>
-          this.logger.warn({ err: error, producer: entry.producer.id }, 'pipe into room failed'),
-        );
-        this.broadcast(peer, (p) => p.notify('media:producer-added', describeProducer(peer, entry)));
-      }
+      // The others get consumers of our tracks made for them at once (no consume round trip).
+      for (const other of this.peers.values()) if (other !== peer) void this.offerTracks(other, peer);
     }
     const others = [...this.peers.values()].filter((p) => p !== peer);
     const producers = others.flatMap((p) => p.producerList.map((entry) => ({ owner: p, entry })));
@@ -185,6 +180,25 @@ export class Room extends TypedEmitter<RoomEvents> {
       producers: producers.map(({ owner, entry }) => describeProducer(owner, entry)),
       consumers,
     };
+  }
+
+  /**
+   * Makes `viewer`'s consumers of `sender`'s tracks and pushes them; a viewer that cannot take them yet
+   * (no receive transport, no capabilities) or a failure falls back to the usual announcement.
+   */
+  private async offerTracks(viewer: Peer, sender: Peer): Promise<void> {
+    const entries = sender.producerList;
+    if (entries.length === 0) return;
+    const made: ConsumerOptions[] = [];
+    try {
+      if (!viewer.claims.canSubscribe || !viewer.rtpCapabilities || !viewer.canReceive) throw new AblakError('CONFLICT', 'not ready');
+      for (const entry of entries) made.push(await this.consumeVia(viewer, sender, entry));
+      viewer.notify('media:consumers-added', { consumers: made });
+    } catch (error) {
+      for (const consumer of made) viewer.closeConsumer(consumer.id);
+      if (!(error instanceof AblakError)) this.logger.warn({ err: error, viewer: viewer.id }, 'could not make consumers for a viewer');
+      for (const entry of entries) viewer.notify('media:producer-added', describeProducer(sender, entry));
+    }
   }
 
   /**
