@@ -216,7 +216,7 @@ async function run(): Promise<BenchResult[]> {
       );
       for (const r of batch) {
         if (r.status === 'fulfilled') joiners.push(r.value);
-        else joinerFailures++;
+        else if (joinerFailures++ === 0) console.log(`  first joiner failure: ${String(r.reason)}`);
       }
     }
     sockets.push(...joiners);
