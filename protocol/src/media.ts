@@ -121,7 +121,8 @@ export const mediaRequests = defineRequests({
    * already created (the client resumes them once wired up).
    */
   'media:switch-room': {
-    request: z.object({ grant: z.string().min(16).max(4096) }),
+    /** Without a grant: back to the peer's own room (the one its connection's grant names). */
+    request: z.object({ grant: z.string().min(16).max(4096).optional() }),
     result: z.object({
       peers: z.array(RemotePeer),
       producers: z.array(RemoteProducer),

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Colleague, TransferTarget } from '@ablak/protocol';
 import { ChatPanel, ConnectionQuality, VideoTile, qualityOf, useFormat } from '@ablak/ui';
+import type { MediaSession } from '@ablak/sfu/client';
 import { useCallMedia } from '../media/useCallMedia';
 import { clock, useNow } from '../time';
 import { DocumentsPanel } from './DocumentsPanel';
@@ -16,6 +17,8 @@ interface Props {
   office: string;
   token: string;
   localStream: MediaStream | null;
+  /** The warm standby media session, moved into the call when there is one. */
+  warmMedia: MediaSession | null;
   notes: string;
   onNotes(text: string): void;
   onSaveNote(text: string): Promise<void>;
@@ -34,6 +37,7 @@ export function CallScreen(props: Props) {
     office,
     token,
     localStream,
+    warmMedia,
     notes,
     onNotes,
     onSaveNote,
@@ -46,7 +50,7 @@ export function CallScreen(props: Props) {
   const { t } = useTranslation('console');
   const format = useFormat();
   const now = useNow();
-  const media = useCallMedia(call.media, { publish: localStream });
+  const media = useCallMedia(call.media, { publish: localStream, warm: warmMedia });
   const [transferOpen, setTransferOpen] = useState(false);
   const [busy, setBusy] = useState<'case' | 'end' | null>(null);
   const [error, setError] = useState<string | null>(null);

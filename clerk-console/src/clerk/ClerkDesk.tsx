@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeviceChoice } from '@ablak/ui';
 import type { ClerkSocket } from '@ablak/ui';
 import type { Session } from '../auth/session';
+import { useStandbyMedia } from '../media/useStandbyMedia';
 import {
   deviceCheckDone,
   loadDeviceChoice,
@@ -35,6 +36,8 @@ export function ClerkDesk({ session, socket, connected }: Props) {
   const state = clerk?.state ?? 'offline';
   const warm = checked && (state === 'available' || state === 'offered' || state === 'busy' || call !== null);
   const local = useLocalMedia(warm, choice);
+  // While on shift the media session waits warm too; accepting moves it into the call.
+  const standby = useStandbyMedia(socket, connected, local.stream, warm);
 
   const callId = call?.summary.callId;
   useEffect(() => {
@@ -61,6 +64,7 @@ export function ClerkDesk({ session, socket, connected }: Props) {
         office={session.user.office}
         token={session.token}
         localStream={local.stream}
+        warmMedia={standby}
         notes={notes}
         onNotes={setNotes}
         onSaveNote={desk.saveNote}
@@ -104,7 +108,9 @@ export function ClerkDesk({ session, socket, connected }: Props) {
             <p data-testid="idle-message">
               {clerk.state === 'available' ? t('clerk.waitingForCalls') : t('clerk.notAvailable')}
             </p>
-            <p className="muted">{local.stream ? t('clerk.mediaWarm') : t('clerk.mediaCold')}</p>
+            <p className="muted" data-testid="media-readiness" data-standby={standby ? 'connected' : 'none'}>
+              {standby ? t('clerk.mediaConnected') : local.stream ? t('clerk.mediaWarm') : t('clerk.mediaCold')}
+            </p>
             <button
               className="ab-button ab-button--secondary"
               type="button"

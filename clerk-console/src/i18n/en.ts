@@ -58,6 +58,7 @@ export const en: ConsoleStrings = {
     averageHandle: 'Average handle time',
     waitingForCalls: 'Waiting for calls. Camera and microphone are ready.',
     notAvailable: 'You get no calls until you are “Available”.',
+    mediaConnected: 'Camera and microphone ready, video connection open: calls start at once',
     mediaWarm: 'Camera and microphone ready',
     mediaCold: 'Camera and microphone off',
   },

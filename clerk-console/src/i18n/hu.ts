@@ -57,6 +57,7 @@ export const hu = {
     averageHandle: 'Átlagos kezelési idő',
     waitingForCalls: 'Hívásra vár. A kamera és a mikrofon készen áll.',
     notAvailable: 'Nem kap hívást, amíg nem „Elérhető”.',
+    mediaConnected: 'Kamera és mikrofon készen, a videokapcsolat nyitva: a hívások azonnal indulnak',
     mediaWarm: 'Kamera és mikrofon készen',
     mediaCold: 'Kamera és mikrofon kikapcsolva',
   },

@@ -32,6 +32,11 @@ export interface CallMedia {
 export interface CallMediaOptions {
   /** The warm local camera + mic to publish; null joins receive-only (silent monitoring). */
   publish: MediaStream | null;
+  /**
+   * The clerk's warm standby session (useStandbyMedia): when given and connected, the call borrows it
+   * (switches it into the call's room: no new transport, no handshake) and hands it back afterwards.
+   */
+  warm?: MediaSession | null;
 }
 
 /** Groups received tracks by the peer that sends them; a paused camera shows as no video. */
@@ -71,6 +76,9 @@ function figuresOf(stats: MediaStats): QualityFigures {
  */
 export function useCallMedia(access: MediaAccess | null, options: CallMediaOptions): CallMedia {
   const { publish } = options;
+  // Read when a call starts only: a standby session appearing or going mid-call changes nothing.
+  const warmRef = useRef(options.warm ?? null);
+  warmRef.current = options.warm ?? null;
   const sessionRef = useRef<MediaSession | null>(null);
   const [status, setStatus] = useState<CallMediaStatus>('idle');
   const [remote, setRemote] = useState<RemoteParticipant[]>([]);
@@ -85,28 +93,87 @@ export function useCallMedia(access: MediaAccess | null, options: CallMediaOptio
       setRemote([]);
       return;
     }
-    const session = new MediaSession();
-    sessionRef.current = session;
-    const sync = () => setRemote(participantsOf(session.peers, session.remoteTracks));
-    session.on('state-changed', (state) => {
-      setStatus(state);
-      sync();
-    });
-    session.on('peer-joined', sync);
-    session.on('peer-left', sync);
-    session.on('track-added', sync);
-    session.on('track-removed', sync);
-    session.on('track-paused', sync);
-    session.on('stats', (stats) => setFigures(figuresOf(stats)));
-    session.join(access).catch(() => setStatus('failed'));
+    const warm = warmRef.current;
+    let active = true;
+    let session: MediaSession;
+    let borrowed = false;
+    let offs: (() => void)[] = [];
+    const sync = () => {
+      if (active) setRemote(participantsOf(session.peers, session.remoteTracks));
+    };
+    const attach = (next: MediaSession, isBorrowed: boolean) => {
+      for (const off of offs) off();
+      session = next;
+      borrowed = isBorrowed;
+      sessionRef.current = next;
+      offs = [
+        next.on('state-changed', (state) => {
+          if (!active) return;
+          setStatus(state);
+          sync();
+        }),
+        next.on('peer-joined', sync),
+        next.on('peer-left', sync),
+        next.on('track-added', sync),
+        next.on('track-removed', sync),
+        next.on('track-paused', sync),
+        next.on('stats', (stats) => active && setFigures(figuresOf(stats))),
+      ];
+    };
+    const release = (s: MediaSession, wasBorrowed: boolean) => {
+      if (wasBorrowed) {
+        // Back to standby: stop sending (unannounced, nobody receives it there) and leave the call.
+        void s.stopScreenShare().catch(() => undefined);
+        void Promise.all([s.hold('camera'), s.hold('mic')]).catch(() => undefined);
+        void s.returnHome().catch(() => undefined);
+      } else {
+        void s.close();
+      }
+    };
+    const openOwn = () => {
+      const own = new MediaSession();
+      attach(own, false);
+      if (publish) {
+        void own
+          .join(access)
+          .then(() =>
+            own.publish({ camera: publish.getVideoTracks()[0] ?? null, mic: publish.getAudioTracks()[0] ?? null }),
+          )
+          .catch(() => active && setStatus('failed'));
+      } else {
+        own.join(access).catch(() => active && setStatus('failed'));
+      }
+    };
+    if (warm !== null && warm.state === 'connected') {
+      attach(warm, true);
+      setStatus('connecting');
+      warm
+        .switchRoom(access)
+        .then(() => {
+          if (!active) return;
+          setStatus(warm.state);
+          sync();
+        })
+        .catch(() => {
+          // The call's room is elsewhere (another SFU node) or the switch was refused: a session of its own.
+          if (!active) return;
+          release(warm, true);
+          openOwn();
+        });
+    } else {
+      openOwn();
+    }
     return () => {
+      active = false;
+      for (const off of offs) off();
       sessionRef.current = null;
-      void session.close();
+      release(session, borrowed);
       setScreen((track) => {
         track?.stop();
         return null;
       });
     };
+    // `publish` is read when the call starts; its later changes go through the effect below.
   }, [access]);
 
   // Publish the warm tracks; a new stream (device change) replaces them without renegotiation.

@@ -247,7 +247,14 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     return this.warmingReceive;
   }
 
-  /**
+  /** A session that switched into a call goes back to the room it joined with (nothing if it is there). */
+  async returnHome(): Promise<void> {
+    const home = this.homeAccess;
+    if (!home || this.access === home || this.stateValue === 'closed' || !this.socket?.connected) return;
+    await this.switchRoom(home);
+  }
+
+    /**
    * Moves this connected session into the room of `access` without new transports (a warm clerk
    * entering a call). The room must live on the same SFU node; a refusal comes back as an Error with
    * the ack's `code` and the session stays where it was. Tracks of the old room end; those of the new
@@ -260,7 +267,8 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     }
     await this.joining.catch(() => undefined);
     const transport = this.recvTransport;
-    const entered = await this.request('media:switch-room', { grant: access.grant });
+    const home = access === this.homeAccess;
+    const entered = await this.request('media:switch-room', home ? {} : { grant: access.grant });
     this.access = access;
     this.socket.auth = { token: access.grant, protocolVersion: PROTOCOL_VERSION };
     for (const id of [...this.consumers.keys()]) this.dropConsumer(id);

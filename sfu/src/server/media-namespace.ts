@@ -179,11 +179,13 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
     }),
     defineHandler('media:switch-room', async (req) => {
       if (!peer.homeRouter) throw new AblakError('CONFLICT', 'join first: switching moves a connected session');
-      let next: MediaGrantClaims;
-      try {
-        next = verifyMediaGrant(req.grant, { secret: deps.grantSecret });
-      } catch (error) {
-        throw error instanceof AblakError ? new AblakError('GRANT_INVALID', error.message) : error;
+      let next: MediaGrantClaims = ownClaims;
+      if (req.grant !== undefined) {
+        try {
+          next = verifyMediaGrant(req.grant, { secret: deps.grantSecret });
+        } catch (error) {
+          throw error instanceof AblakError ? new AblakError('GRANT_INVALID', error.message) : error;
+        }
       }
       if (next.peer !== peer.id || next.role !== peer.claims.role || next.hidden !== peer.claims.hidden) {
         throw new AblakError('FORBIDDEN', 'that grant is for another peer');
@@ -195,11 +197,20 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
         previous.close();
         target = await deps.openRoom(next.room);
       }
-      if (room && room !== target) room.leave(peer);
+      // Enter first: a refusal there changes nothing; then leave the room the peer was in.
+      const before = peer.claims;
       peer.claims = next;
+      let entered;
+      try {
+        entered = await target.enter(peer);
+      } catch (error) {
+        peer.claims = before;
+        throw error;
+      }
+      if (room && room !== target) room.leave(peer);
       room = target;
       logger.debug({ to: next.room }, 'switched room');
-      return target.enter(peer);
+      return entered;
     }),
     defineHandler('media:warm-up', async () => {
       joined();

@@ -142,6 +142,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     const target = peer.homeRouter;
     const source = owner.homeRouter;
     if (!target || !source) throw new AblakError('TRANSPORT_NOT_FOUND', 'no transports: join first');
+    if (entry.producer.closed) throw new AblakError('PRODUCER_NOT_FOUND', 'that producer just closed');
     const local = await pipeInto(entry.producer, source, target);
     return peer.consume(target, { ...entry, producer: local, peerId: owner.id, announcedId: entry.producer.id });
   }
@@ -168,11 +169,14 @@ export class Room extends TypedEmitter<RoomEvents> {
     const producers = others.flatMap((p) => p.producerList.map((entry) => ({ owner: p, entry })));
     const consumers: ConsumerOptions[] = [];
     if (existing === undefined && peer.claims.canSubscribe && peer.rtpCapabilities) {
-      try {
-        for (const { owner, entry } of producers) consumers.push(await this.consumeVia(peer, owner, entry));
-      } catch (error) {
-        for (const consumer of consumers) peer.closeConsumer(consumer.id);
-        throw error;
+      for (const { owner, entry } of producers) {
+        try {
+          consumers.push(await this.consumeVia(peer, owner, entry));
+        } catch (error) {
+          // That track is changing under us (its owner re-joining, say): the client consumes it from
+          // the producer list or from the announcement that follows.
+          this.logger.debug({ err: error, producer: entry.producer.id }, 'no consumer made on entry');
+        }
       }
     }
     return {

@@ -16,6 +16,8 @@ import {
   clerkState,
   openConsole,
   setClerkState,
+  peerConnectionsOpened,
+  standbyReady,
 } from './console-page';
 import { waitForDecodedVideo } from './page-tools';
 import { startConsoleServer } from './server';
@@ -122,6 +124,9 @@ describe('clerk console and supervisor board', () => {
   });
 
   it('accepts with Enter; clerk and citizen decode each other; chat and open case reach both sides; the waiting count falls', async () => {
+    // The console waits warm: accepting moves its open media session into the call (issue 8).
+    await standbyReady(clerk2);
+    const connectionsBefore = await peerConnectionsOpened(clerk2);
     await clerk2.keyboard.press('Enter');
     await clerk2.getByTestId('call-screen').waitFor({ timeout: 10_000 });
     const matched = await citizen.next('call:matched');
@@ -133,6 +138,7 @@ describe('clerk console and supervisor board', () => {
         timeout: 30_000,
       })
       .toBe(true);
+    expect(await peerConnectionsOpened(clerk2)).toBe(connectionsBefore);
     await expect.poll(() => boardWaiting(supervisor), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => boardClerkState(supervisor, 'clerk2')).toBe('busy');
 

@@ -8,6 +8,18 @@ export const PASSWORD = 'ablak-demo';
 /** Opens the console in a new tab of `browser` and signs in (Hungarian UI, the default). */
 export async function openConsole(browser: TestBrowser, url: string, username: string): Promise<Page> {
   const page = await browser.context.newPage();
+  // Counts the page's RTCPeerConnections: a warm console opens none when it takes a call.
+  await page.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    const counted = window as unknown as { __peerConnections: number };
+    counted.__peerConnections = 0;
+    window.RTCPeerConnection = class extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        counted.__peerConnections += 1;
+      }
+    } as typeof RTCPeerConnection;
+  });
   await page.goto(`${url}/console/`);
   await signIn(page, username);
   return page;
@@ -21,6 +33,16 @@ export async function signIn(page: Page, username: string): Promise<void> {
     .getByTestId('connection')
     .and(page.locator('[data-status="connected"]'))
     .waitFor({ timeout: 15_000 });
+}
+
+/** How many RTCPeerConnections the page has opened so far. */
+export function peerConnectionsOpened(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __peerConnections: number }).__peerConnections);
+}
+
+/** Waits until the console's media session waits warm (standby room joined, camera and mic published). */
+export async function standbyReady(page: Page): Promise<void> {
+  await page.locator('[data-testid="media-readiness"][data-standby="connected"]').waitFor({ timeout: 30_000 });
 }
 
 /** The clerk's state as the console shows it. */

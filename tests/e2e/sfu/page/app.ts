@@ -20,11 +20,13 @@ let session: MediaSession | undefined;
 
 /** Every RTCPeerConnection this page opened (a warm session must open none when it enters a call). */
 let peerConnectionsOpened = 0;
+const peerConnections: RTCPeerConnection[] = [];
 const NativePeerConnection = window.RTCPeerConnection;
 window.RTCPeerConnection = class extends NativePeerConnection {
   constructor(config?: RTCConfiguration) {
     super(config);
     peerConnectionsOpened += 1;
+    peerConnections.push(this);
   }
 } as typeof RTCPeerConnection;
 const events: { event: string; peerId?: string; state?: string; code?: string }[] = [];
@@ -78,6 +80,7 @@ const api = {
     }
   },
   peerConnectionsOpened: () => peerConnectionsOpened,
+  returnHome: async () => session?.returnHome(),
   /** Connection states of the page's transports as RTCPeerConnections see them. */
   async muteAll(): Promise<void> {
     await session?.mute('camera');
@@ -129,10 +132,26 @@ const api = {
   muteCamera: async () => session?.mute('camera'),
   unmuteCamera: async () => session?.unmute('camera'),
   /** Device switch: a new camera track (Chromium's fake device again) replaces the published one. */
-  async switchCamera(): Promise<void> {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 } });
+  async switchCamera(size: { width: number; height: number } = { width: 1280, height: 720 }): Promise<void> {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: size });
     const track = stream.getVideoTracks()[0];
     if (track) await session?.replaceTrack('camera', track);
+  },
+  /**
+   * Turns one simulcast layer of the published camera off or on in the browser's encoder, as Chromium
+   * does on its own under CPU pressure or when the camera's resolution changes.
+   */
+  async setCameraLayerActive(index: number, active: boolean): Promise<void> {
+    const sender = peerConnections
+      .filter((pc) => pc.connectionState !== 'closed')
+      .flatMap((pc) => pc.getSenders())
+      .find((s) => s.track?.kind === 'video' && s.getParameters().encodings.length === 3);
+    if (!sender) throw new Error('no simulcast camera sender');
+    const parameters = sender.getParameters();
+    const encoding = parameters.encodings[index];
+    if (!encoding) throw new Error(`no layer ${index}`);
+    encoding.active = active;
+    await sender.setParameters(parameters);
   },
   /** RTP streams (simulcast layers) the SFU receives for this page's camera. */
   async cameraLayers(): Promise<{ offered: number; receiving: number }> {
