@@ -138,6 +138,11 @@ export class LocalMedia {
       zeroRtpOnPause: true,
       appData: { source, paused: entry.serverPaused },
     };
+    // mediasoup-client always declares abs-capture-time to the SFU but has the browser send it only when
+    // asked. mediasoup then takes capture instants from it and, getting none, can align no simulcast layer
+    // but the first a consumer picked: when the browser stopped that layer (bandwidth ramp-up, CPU, a
+    // smaller camera after replaceTrack or an unmute) the receiver froze for good. Ask for it.
+    if (track.kind === 'video') options.headerExtensionOptions = { absCaptureTime: true };
     if (source === 'camera' && this.deps.simulcast) options.encodings = CAMERA_SIMULCAST;
     if (source === 'screen') {
       track.contentHint = 'detail';

@@ -172,8 +172,8 @@ describe('MediaSession publishing controls', () => {
     const room = RoomId.parse('e2e-controls');
     const clerk = await openPage(browser);
     const citizen = await openPage(browser);
-    // Single-layer camera here: a simulcast producer that is paused and resumed sometimes stays frozen at
-    // the receiver with this mediasoup version (open issue, see sfu/README.md).
+    // Single-layer camera here (the path of `simulcast: false`); simulcast through mute and camera
+    // switches is simulcast-freeze.test.ts.
     await clerk.evaluate((x) => window.ablakTest.start(x, { publish: true, simulcast: false }), access(room, 'clerk-c', { role: 'clerk' }));
     await citizen.evaluate((x) => window.ablakTest.start(x, { publish: true }), access(room, 'citizen-c'));
     const before = await decodesFrom(citizen, ['clerk-c']);
