@@ -106,4 +106,28 @@ describe('simulcast camera at 720p', () => {
       await playsAgain(citizen, clerk, `switch ${i + 1} to ${round.camera.width}x${round.camera.height}`);
     }
   });
+
+  it('moves the receiver between layers of a warm clerk camera piped in from its standby room', async () => {
+    const browser = await launchBrowser({
+      extraArgs: ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
+    });
+    browsers.push(browser);
+    const standby = RoomId.parse('standby-clerk-s');
+    const callRoom = RoomId.parse('e2e-simulcast-warm');
+    const clerk = await openPage(browser);
+    const citizen = await openPage(browser);
+    expect(await clerk.evaluate((x) => window.ablakTest.start(x, { publish: true, paused: true, hd: true }), access(standby, 'clerk-w', { role: 'clerk' }))).toBe(
+      'connected',
+    );
+    expect(await citizen.evaluate((x) => window.ablakTest.start(x, { publish: false }), access(callRoom, 'citizen-w'))).toBe('connected');
+    // The clerk's tracks live on its standby room's router and reach the call room through a pipe.
+    expect(await clerk.evaluate((x) => window.ablakTest.switchRoom(x), access(callRoom, 'clerk-w', { role: 'clerk' }))).toBe('ok');
+    await clerk.evaluate(() => window.ablakTest.unmuteCamera());
+    await playsAgain(citizen, clerk, 'the switch');
+    await expect.poll(() => receivedLayers(citizen), { timeout: 20_000 }).not.toBeNull();
+    const watched = (await receivedLayers(citizen))!.spatial;
+    await clerk.evaluate((i) => window.ablakTest.setCameraLayerActive(i, false), watched);
+    await playsAgain(citizen, clerk, `layer ${watched} stopped`);
+    await expect.poll(async () => (await receivedLayers(citizen))?.spatial, { timeout: 10_000 }).not.toBe(watched);
+  });
 });
