@@ -77,8 +77,9 @@ export function createCallMedia(options: CallMediaOptions = {}): CallMedia {
           return;
         }
         if (session) await session.close();
-        // One camera layer: a citizen's picture goes to one clerk (and maybe a silent supervisor), and a
-        // simulcast camera can freeze at the receiver after a device switch (sfu/README.md, "freezes").
+        // One camera layer: a citizen's picture goes to one clerk (and maybe a silent supervisor), so three
+        // layers would only cost a weak home uplink more. (The simulcast freeze this once also avoided is
+        // fixed: sfu/README.md, "Simulcast and capture time".)
         const s = new MediaSession({
           simulcast: false,
           ...(options.refreshAccess ? { refreshAccess: options.refreshAccess } : {}),
