@@ -72,13 +72,23 @@ export async function startUdpDelayProxy(options: {
 }): Promise<DelayProxy> {
   const front = dgram.createSocket('udp4');
   const upstreams = new Map<string, dgram.Socket>();
+  let closed = false;
+  /** A datagram still on its delay when the proxy closes is dropped (sending on a closed socket throws). */
+  const send = (socket: dgram.Socket, msg: Buffer, port: number, host: string) => {
+    if (closed) return;
+    try {
+      socket.send(msg, port, host, () => undefined);
+    } catch {
+      /* the socket closed meanwhile */
+    }
+  };
   front.on('message', (msg, rinfo) => {
     const key = `${rinfo.address}:${rinfo.port}`;
     let upstream = upstreams.get(key);
     if (!upstream) {
       const socket = dgram.createSocket('udp4');
       socket.on('message', (reply) =>
-        later(options.oneWayMs, () => front.send(reply, rinfo.port, rinfo.address, () => undefined)),
+        later(options.oneWayMs, () => send(front, reply, rinfo.port, rinfo.address)),
       );
       socket.on('error', () => undefined);
       socket.bind(0, options.listenHost);
@@ -86,7 +96,7 @@ export async function startUdpDelayProxy(options: {
       upstream = socket;
     }
     const target = upstream;
-    later(options.oneWayMs, () => target.send(msg, options.port, options.targetHost, () => undefined));
+    later(options.oneWayMs, () => send(target, msg, options.port, options.targetHost));
   });
   front.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
@@ -96,6 +106,7 @@ export async function startUdpDelayProxy(options: {
   return {
     port: options.port,
     close: async () => {
+      closed = true;
       for (const s of upstreams.values()) s.close();
       upstreams.clear();
       await new Promise<void>((resolve) => front.close(() => resolve()));

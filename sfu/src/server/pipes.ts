@@ -37,13 +37,15 @@ async function openPipe(producer: types.Producer, from: types.Router, to: types.
     // Consume before connecting and pause at once: a pipe consumer asks for a key frame when its
     // transport connects, unless it is paused then.
     const consumer = await local.consume({ producerId: producer.id, appData: { pipe: true } });
-    await consumer.pause();
-    const copy = await remote.produce({
-      kind: consumer.kind,
-      rtpParameters: consumer.rtpParameters,
-      paused: consumer.producerPaused,
-      appData: { ...producer.appData, pipe: true },
-    });
+    const [, copy] = await Promise.all([
+      consumer.pause(),
+      remote.produce({
+        kind: consumer.kind,
+        rtpParameters: consumer.rtpParameters,
+        paused: consumer.producerPaused,
+        appData: { ...producer.appData, pipe: true },
+      }),
+    ]);
     consumer.on('producerpause', () => void copy.pause().catch(() => undefined));
     consumer.on('producerresume', () => void copy.resume().catch(() => undefined));
     consumer.observer.once('close', () => local.close());

@@ -169,15 +169,18 @@ export class Room extends TypedEmitter<RoomEvents> {
     const producers = others.flatMap((p) => p.producerList.map((entry) => ({ owner: p, entry })));
     const consumers: ConsumerOptions[] = [];
     if (existing === undefined && peer.claims.canSubscribe && peer.rtpCapabilities) {
-      for (const { owner, entry } of producers) {
-        try {
-          consumers.push(await this.consumeVia(peer, owner, entry));
-        } catch (error) {
-          // That track is changing under us (its owner re-joining, say): the client consumes it from
-          // the producer list or from the announcement that follows.
-          this.logger.debug({ err: error, producer: entry.producer.id }, 'no consumer made on entry');
-        }
-      }
+      // All at once: each may need a pipe from another router (several worker round trips).
+      const made = await Promise.all(
+        producers.map(({ owner, entry }) =>
+          this.consumeVia(peer, owner, entry).catch((error: unknown) => {
+            // That track is changing under us (its owner re-joining, say): the client consumes it from
+            // the producer list or from the announcement that follows.
+            this.logger.debug({ err: error, producer: entry.producer.id }, 'no consumer made on entry');
+            return null;
+          }),
+        ),
+      );
+      for (const consumer of made) if (consumer) consumers.push(consumer);
     }
     return {
       peers: others.filter((p) => !p.hidden).map(describePeer),
@@ -196,7 +199,10 @@ export class Room extends TypedEmitter<RoomEvents> {
     const made: ConsumerOptions[] = [];
     try {
       if (!viewer.claims.canSubscribe || !viewer.rtpCapabilities || !viewer.canReceive) throw new AblakError('CONFLICT', 'not ready');
-      for (const entry of entries) made.push(await this.consumeVia(viewer, sender, entry));
+      const results = await Promise.allSettled(entries.map((entry) => this.consumeVia(viewer, sender, entry)));
+      for (const result of results) if (result.status === 'fulfilled') made.push(result.value);
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
       viewer.notify('media:consumers-added', { consumers: made });
     } catch (error) {
       for (const consumer of made) viewer.closeConsumer(consumer.id);
