@@ -1,61 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { PeerId, RoomId, type MediaAccess, type MediaGrantClaims } from '@ablak/protocol';
-import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
-import { startSfu, type SfuFixture } from '../../integration/sfu/fixture';
-import { bundleTestPage, servePage, type PageServer } from './bundle';
+import { describe, expect, it } from 'vitest';
+import { RoomId } from '@ablak/protocol';
+import { launchBrowser } from '@ablak/tests/harness';
+import { decodesFrom, remote, useSfuPages } from './fixture';
 
-let sfu: SfuFixture;
-let pageServer: PageServer;
-const browsers: TestBrowser[] = [];
+const pages = useSfuPages({ SFU_WORKERS: '1' });
+const { access, openPage, browsers } = pages;
 const ROOM_A = RoomId.parse('e2e-room-a');
 const ROOM_B = RoomId.parse('e2e-room-b');
-
-beforeAll(async () => {
-  const [fixture, bundle] = await Promise.all([startSfu({ SFU_WORKERS: '1' }), bundleTestPage()]);
-  sfu = fixture;
-  pageServer = await servePage(bundle);
-});
-afterAll(async () => {
-  for (const b of browsers) await b.close();
-  await pageServer?.close();
-  await sfu?.close();
-});
-
-function access(room: RoomId, peer: string, claims: Partial<MediaGrantClaims> = {}, askFor: RoomId = room): MediaAccess {
-  return { sfuUrl: sfu.url, room: askFor, grant: sfu.grant({ room, peer: PeerId.parse(peer), ...claims }), iceServers: [] };
-}
-
-async function openPage(browser: TestBrowser): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (error) => console.error('[page error]', error.message));
-  await page.goto(pageServer.url);
-  await page.waitForFunction(() => window.ablakTest !== undefined);
-  return page;
-}
-
-type Remote = Awaited<ReturnType<Window['ablakTest']['remote']>>;
-const remote = (page: Page): Promise<Remote> => page.evaluate(() => window.ablakTest.remote());
-
-/** Polls until `page` decodes video and audio from every peer in `from`. */
-async function decodesFrom(page: Page, from: string[]): Promise<Remote> {
-  let last: Remote = [];
-  await expect
-    .poll(
-      async () => {
-        last = await remote(page);
-        return from.every(
-          (peer) =>
-            last.some((t) => t.peerId === peer && t.kind === 'video' && t.framesDecoded > 0) &&
-            last.some((t) => t.peerId === peer && t.kind === 'audio' && t.totalSamplesReceived > 0),
-        );
-      },
-      { timeout: 60_000, interval: 1_000 },
-    )
-    .toBe(true);
-  return last;
-}
-
 describe('MediaSession in headless Chromium through the real SFU', () => {
   it('lets a citizen and a clerk decode each other, a hidden monitor decode both unseen, and keeps rooms apart', async () => {
     const [first, second] = [await launchBrowser(), await launchBrowser()];
@@ -132,7 +83,7 @@ describe('MediaSession recovery', () => {
     const before = await decodesFrom(a, ['clerk-r']);
     await decodesFrom(b, ['citizen-r']);
 
-    const worker = sfu.node.roomWorker(room);
+    const worker = pages.sfu.node.roomWorker(room);
     expect(worker).toBeDefined();
     process.kill(worker!.pid, 'SIGKILL');
     // New consumers (new ids) on the re-created room decode again.
@@ -144,13 +95,13 @@ describe('MediaSession recovery', () => {
       .toBeGreaterThan(0);
     await decodesFrom(a, ['clerk-r']);
     await decodesFrom(b, ['citizen-r']);
-    expect(sfu.node.roomWorker(room)?.pid).not.toBe(worker!.pid);
+    expect(pages.sfu.node.roomWorker(room)?.pid).not.toBe(worker!.pid);
     const states = (await a.evaluate(() => window.ablakTest.events())).filter((e) => e.event === 'state').map((e) => e.state);
     expect(states).toEqual(expect.arrayContaining(['reconnecting', 'connected']));
 
     // A dropped socket: socket.io reconnects, the session re-joins and consumes again.
     const beforeDrop = await remote(b);
-    expect(sfu.dropMediaConnections()).toBeGreaterThanOrEqual(2);
+    expect(pages.sfu.dropMediaConnections()).toBeGreaterThanOrEqual(2);
     await expect
       .poll(async () => (await remote(b)).filter((t) => t.framesDecoded > 0 && !beforeDrop.some((o) => o.consumerId === t.consumerId)).length, {
         timeout: 60_000,

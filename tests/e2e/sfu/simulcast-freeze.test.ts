@@ -1,41 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PeerId, RoomId, type MediaAccess, type MediaGrantClaims } from '@ablak/protocol';
-import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
-import { startSfu, type SfuFixture } from '../../integration/sfu/fixture';
-import { bundleTestPage, servePage, type PageServer } from './bundle';
+import { RoomId } from '@ablak/protocol';
+import { launchBrowser } from '@ablak/tests/harness';
+import { useSfuPages } from './fixture';
 
 /*
  * A three-layer 720p simulcast camera keeps playing at the receiver whatever layers the browser sends:
  * the SFU must be able to move a consumer to any layer, not only to the first one it picked (see
  * sfu/README.md, "Simulcast and capture time").
  */
-let sfu: SfuFixture;
-let pageServer: PageServer;
-const browsers: TestBrowser[] = [];
-
-beforeAll(async () => {
-  const [fixture, bundle] = await Promise.all([startSfu({ SFU_WORKERS: '1' }), bundleTestPage()]);
-  sfu = fixture;
-  pageServer = await servePage(bundle);
-});
-afterAll(async () => {
-  for (const b of browsers) await b.close();
-  await pageServer?.close();
-  await sfu?.close();
-});
-
-function access(room: RoomId, peer: string, claims: Partial<MediaGrantClaims> = {}): MediaAccess {
-  return { sfuUrl: sfu.url, room, grant: sfu.grant({ room, peer: PeerId.parse(peer), ...claims }), iceServers: [] };
-}
-
-async function openPage(browser: TestBrowser): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (error) => console.error('[page error]', error.message));
-  await page.goto(pageServer.url);
-  await page.waitForFunction(() => window.ablakTest !== undefined);
-  return page;
-}
+const pages = useSfuPages({ SFU_WORKERS: '1' });
+const { access, openPage, browsers } = pages;
 
 const cameraFrames = async (page: Page): Promise<number> =>
   (await page.evaluate(() => window.ablakTest.remote())).find((t) => t.source === 'camera')?.framesDecoded ?? 0;

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PeerId, RoomId, type MediaAccess, type MediaGrantClaims } from '@ablak/protocol';
+import { RoomId } from '@ablak/protocol';
 import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
-import { startSfu, type SfuFixture } from '../../integration/sfu/fixture';
-import { bundleTestPage, servePage, type PageServer } from './bundle';
+import { decodesFrom, remote, useSfuPages } from './fixture';
 
 /*
  * Issue 8's warm path at the SFU: a clerk's session waits connected in its own standby room (camera
@@ -11,53 +10,12 @@ import { bundleTestPage, servePage, type PageServer } from './bundle';
  * call's room. Two workers, so the standby room and the call rooms usually sit on different workers
  * and the tracks cross between routers through pipes.
  */
-let sfu: SfuFixture;
-let pageServer: PageServer;
-const browsers: TestBrowser[] = [];
+const pages = useSfuPages({ SFU_WORKERS: '2' });
+const { access, openPage, browsers } = pages;
 const STANDBY = RoomId.parse('standby-clerk-7');
-
-beforeAll(async () => {
-  const [fixture, bundle] = await Promise.all([startSfu({ SFU_WORKERS: '2' }), bundleTestPage()]);
-  sfu = fixture;
-  pageServer = await servePage(bundle);
-});
-afterAll(async () => {
-  for (const b of browsers) await b.close();
-  await pageServer?.close();
-  await sfu?.close();
-});
-
-function access(room: RoomId, peer: string, claims: Partial<MediaGrantClaims> = {}): MediaAccess {
-  return { sfuUrl: sfu.url, room, grant: sfu.grant({ room, peer: PeerId.parse(peer), ...claims }), iceServers: [] };
-}
 const clerkAccess = (room: RoomId) => access(room, 'clerk-7', { role: 'clerk', name: 'Clerk Seven' });
 
-async function openPage(browser: TestBrowser): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (error) => console.error('[page error]', error.message));
-  await page.goto(pageServer.url);
-  await page.waitForFunction(() => window.ablakTest !== undefined);
-  return page;
-}
-
-type Remote = Awaited<ReturnType<Window['ablakTest']['remote']>>;
-const remote = (page: Page): Promise<Remote> => page.evaluate(() => window.ablakTest.remote());
 const opened = (page: Page): Promise<number> => page.evaluate(() => window.ablakTest.peerConnectionsOpened());
-
-async function decodesFrom(page: Page, peer: string): Promise<void> {
-  await expect
-    .poll(
-      async () => {
-        const tracks = await remote(page);
-        return (
-          tracks.some((t) => t.peerId === peer && t.kind === 'video' && t.framesDecoded > 0) &&
-          tracks.some((t) => t.peerId === peer && t.kind === 'audio' && t.totalSamplesReceived > 0)
-        );
-      },
-      { timeout: 60_000, interval: 500 },
-    )
-    .toBe(true);
-}
 
 /** A citizen waiting warm in its call room: published paused, both transports connected. */
 async function warmCitizen(browser: TestBrowser, room: RoomId, peer: string): Promise<Page> {
@@ -75,7 +33,7 @@ describe('a warm session switches into call rooms', () => {
       'connected',
     );
     const clerkConnections = await opened(clerk);
-    const standbyWorker = sfu.node.roomWorker(STANDBY)?.index;
+    const standbyWorker = pages.sfu.node.roomWorker(STANDBY)?.index;
     expect(standbyWorker).toBeDefined();
     const callWorkers: (number | undefined)[] = [];
     // Standby: nobody else, nothing received; the session holds its send and receive transports.
@@ -88,9 +46,9 @@ describe('a warm session switches into call rooms', () => {
 
       expect(await clerk.evaluate((a) => window.ablakTest.switchRoom(a), clerkAccess(callRoom))).toBe('ok');
       await Promise.all([clerk.evaluate(() => window.ablakTest.unmuteAll()), citizen.evaluate(() => window.ablakTest.unmuteAll())]);
-      callWorkers.push(sfu.node.roomWorker(callRoom)?.index);
-      await decodesFrom(clerk, citizenId);
-      await decodesFrom(citizen, 'clerk-7');
+      callWorkers.push(pages.sfu.node.roomWorker(callRoom)?.index);
+      await decodesFrom(clerk, [citizenId]);
+      await decodesFrom(citizen, ['clerk-7']);
       expect(await clerk.evaluate(() => window.ablakTest.peers())).toEqual([citizenId]);
       expect(await citizen.evaluate(() => window.ablakTest.peers())).toEqual(['clerk-7']);
       // The pre-warmed path really is used: no peer connection was opened on either side for the call.
@@ -101,7 +59,7 @@ describe('a warm session switches into call rooms', () => {
       if (index === 0) {
         // The call ends (signaling closes its room): the citizen's session closes, the clerk's stays
         // connected and warm, with the citizen's tracks gone.
-        expect(sfu.node.closeRoom(callRoom, 'clerk_ended')).toBe(true);
+        expect(pages.sfu.node.closeRoom(callRoom, 'clerk_ended')).toBe(true);
         await expect.poll(() => citizen.evaluate(() => window.ablakTest.state()), { timeout: 10_000 }).toBe('closed');
       } else {
         // The clerk goes back to standby on its own (a fleet SFU closes rooms only when empty): the
@@ -110,7 +68,7 @@ describe('a warm session switches into call rooms', () => {
         await expect.poll(() => citizen.evaluate(() => window.ablakTest.peers()), { timeout: 10_000 }).toEqual([]);
         await expect.poll(async () => (await remote(citizen)).length, { timeout: 10_000 }).toBe(0);
         await citizen.evaluate(() => window.ablakTest.close());
-        await expect.poll(() => sfu.node.roomWorker(callRoom), { timeout: 10_000 }).toBeUndefined();
+        await expect.poll(() => pages.sfu.node.roomWorker(callRoom), { timeout: 10_000 }).toBeUndefined();
       }
       await expect.poll(async () => (await remote(clerk)).length, { timeout: 10_000 }).toBe(0);
       const events = await clerk.evaluate(() => window.ablakTest.events());
@@ -122,7 +80,7 @@ describe('a warm session switches into call rooms', () => {
     // Least-loaded placement put at least one call on the other worker: those tracks crossed routers.
     expect(callWorkers.some((w) => w !== undefined && w !== standbyWorker)).toBe(true);
     // The standby room outlived both calls (the clerk's transports live there).
-    expect(sfu.node.roomWorker(STANDBY)?.index).toBe(standbyWorker);
+    expect(pages.sfu.node.roomWorker(STANDBY)?.index).toBe(standbyWorker);
   });
 
   it('refuses a switch with a grant for another peer, a forged grant, or before joining, and changes nothing', async () => {
