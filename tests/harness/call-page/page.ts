@@ -179,8 +179,11 @@ class BenchClerk {
     return this.nextColdCall();
   }
 
-  private async nextWarmCall(session: MediaSession): Promise<Marks> {
-    const marks: Marks = {};
+  /**
+   * Becomes available, waits for the offer and accepts it at once, stamping `clerk.accept` and
+   * `clerk.grant`; `beforeAccept` runs between the offer and the accept.
+   */
+  private async acceptNextOffer(marks: Marks, beforeAccept: () => void = () => undefined): Promise<{ media: MediaAccess; pcsBefore: number }> {
     const offer = new Promise<Offer>((resolve, reject) => {
       this.pendingOffer = resolve;
       setTimeout(() => reject(new Error('no offer within 20 s')), 20_000);
@@ -189,18 +192,26 @@ class BenchClerk {
     await ack((cb) => this.socket.emit('clerk:set-state', { state: 'available' }, cb));
     const { ticketId } = await offer;
     const pcsBefore = peerConnections.length;
-    const seen = new Set<string>();
-    this.onStandbyTrack = (remote) => {
-      if (seen.has(remote.consumerId)) return;
-      seen.add(remote.consumerId);
-      watchTrack(remote, marks, 'clerk');
-    };
+    beforeAccept();
     marks['clerk.accept'] = now();
     const { call, media } = await ack<{ call: { callId: string }; media: MediaAccess }>((cb) =>
       this.socket.emit('offer:accept', { ticketId }, cb as never),
     );
     marks['clerk.grant'] = now();
     this.callId = call.callId;
+    return { media, pcsBefore };
+  }
+
+  private async nextWarmCall(session: MediaSession): Promise<Marks> {
+    const marks: Marks = {};
+    const seen = new Set<string>();
+    const { media, pcsBefore } = await this.acceptNextOffer(marks, () => {
+      this.onStandbyTrack = (remote) => {
+        if (seen.has(remote.consumerId)) return;
+        seen.add(remote.consumerId);
+        watchTrack(remote, marks, 'clerk');
+      };
+    });
     // Enter the call and start sending at once; nothing to connect.
     await Promise.all([
       session.switchRoom(media).then(() => (marks['clerk.switched'] = now())),
@@ -218,20 +229,7 @@ class BenchClerk {
 
   private async nextColdCall(): Promise<Marks> {
     const marks: Marks = {};
-    const offer = new Promise<Offer>((resolve, reject) => {
-      this.pendingOffer = resolve;
-      setTimeout(() => reject(new Error('no offer within 20 s')), 20_000);
-    });
-    offer.catch(() => undefined);
-    await ack((cb) => this.socket.emit('clerk:set-state', { state: 'available' }, cb));
-    const { ticketId } = await offer;
-    const pcsBefore = peerConnections.length;
-    marks['clerk.accept'] = now();
-    const { call, media } = await ack<{ call: { callId: string }; media: MediaAccess }>((cb) =>
-      this.socket.emit('offer:accept', { ticketId }, cb as never),
-    );
-    marks['clerk.grant'] = now();
-    this.callId = call.callId;
+    const { media, pcsBefore } = await this.acceptNextOffer(marks);
     const session = new MediaSession({ statsIntervalMs: 0, simulcast: false });
     this.session = session;
     watchRemote(session, marks, 'clerk');
