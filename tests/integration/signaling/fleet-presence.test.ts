@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuePosition, TicketId } from '@ablak/protocol';
 import { parseConfig, startSignaling, type RunningSignaling } from '@ablak/signaling';
 import { startRedis, type RedisServer } from '@ablak/tests/harness';
-import { expectOk, fakeSfu, Fixture, spawnNode, testEnv, waitFor } from './harness';
+import { expectOk, fakeSfu, Fixture, spawnNode, fleetEnv, waitFor } from './harness';
 
 // Real catalogue and directory (both nodes load the shipped files); nobody serves this queue here.
 const CASE_TYPE = 'szemelyi.adult.first';
@@ -16,14 +16,7 @@ describe('fleet: citizens of a node that died', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    const env = testEnv({
-      REDIS_URL: redis.url,
-      DEMO: '0',
-      PRESENCE_INTERVAL_MS: '500',
-      DROP_GRACE_SECONDS: '3',
-    });
-    delete env.CATALOGUE_FILE;
-    delete env.DIRECTORY_FILE;
+    const env = fleetEnv(redis.url, { PRESENCE_INTERVAL_MS: '500', DROP_GRACE_SECONDS: '3' });
     a = await spawnNode(env);
     b = await startSignaling(parseConfig(env), { embedSfu: fakeSfu('sfu-b', 'http://127.0.0.1:19') });
     fx.servers.push(b);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallSummary, MediaAccess, Offer, QueuePosition } from '@ablak/protocol';
 import { parseConfig, startSignaling, type RunningSignaling } from '@ablak/signaling';
 import { startRedis, type RedisServer } from '@ablak/tests/harness';
-import { expectOk, fakeSfu, Fixture, spawnNode, testEnv, type Client } from './harness';
+import { expectOk, fakeSfu, Fixture, spawnNode, fleetEnv, type Client } from './harness';
 
 // Real catalogue and directory (both nodes load the shipped files); nobody serves this queue here.
 const CASE_TYPE = 'szemelyi.adult.first';
@@ -17,9 +17,7 @@ describe('fleet: two signaling nodes on one Redis behave as one', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    env = testEnv({ REDIS_URL: redis.url, CATALOGUE_FILE: '', DIRECTORY_FILE: '', DEMO: '0' });
-    delete env.CATALOGUE_FILE;
-    delete env.DIRECTORY_FILE;
+    env = fleetEnv(redis.url);
     a = await spawnNode(env);
     b = await startSignaling(parseConfig(env), { embedSfu: fakeSfu('sfu-b', 'http://127.0.0.1:19') });
     fx.servers.push(b);

@@ -150,6 +150,17 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
   };
 }
 
+/**
+ * Env of a fleet node on `redisUrl`: the test catalogue and directory come from the (spawned) node's
+ * defaults, no demo data; `env` adds or overrides.
+ */
+export function fleetEnv(redisUrl: string, env: Record<string, string> = {}): Record<string, string> {
+  const out = testEnv({ REDIS_URL: redisUrl, DEMO: '0', ...env });
+  delete out.CATALOGUE_FILE;
+  delete out.DIRECTORY_FILE;
+  return out;
+}
+
 export type Client = Socket & {
   /** emitWithAck with a timeout; resolves to the ack (never rejects on `ok: false`). */
   request<T = Record<string, unknown>>(event: string, payload?: unknown): Promise<Ack<T>>;
