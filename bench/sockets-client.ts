@@ -2,7 +2,8 @@
  * Load client for bench/sockets.ts, run as its own process so the server alone holds its sockets'
  * file descriptors (each process here is limited to 20,000). Connects BENCH_CLIENT_COUNT idle
  * citizen sockets to BENCH_CLIENT_URL with tokens it signs itself, reports progress as JSON lines on
- * stdout, closes `n` sockets on a `close <n>` line on stdin, and exits when stdin ends.
+ * stdout, stops connecting after the batch in flight on a `stop` line (then reports `done`), closes
+ * `n` sockets on a `close <n>` line on stdin, and exits when stdin ends.
  */
 import { createInterface } from 'node:readline';
 import { io, type Socket } from 'socket.io-client';
@@ -26,6 +27,8 @@ const tokens = new TokenService({
 
 const sockets: Socket[] = [];
 let failed = 0;
+/** Set by a `stop` line: the bench's connect budget ran out, so no further batches start. */
+let stopped = false;
 const report = (message: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(message)}\n`);
 
 function connect(token: string): Promise<Socket> {
@@ -46,7 +49,7 @@ function connect(token: string): Promise<Socket> {
 
 async function main(): Promise<void> {
   let next = 0;
-  while (next < count) {
+  while (next < count && !stopped) {
     const n = Math.min(BATCH, count - next);
     const batch = await Promise.allSettled(
       Array.from({ length: n }, (_, i) => {
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
 
 const input = createInterface({ input: process.stdin });
 input.on('line', (line) => {
+  if (line.trim() === 'stop') stopped = true;
   const match = /^close (\d+)$/.exec(line.trim());
   if (!match) return;
   const closing = sockets.splice(0, Number(match[1]));

@@ -3,18 +3,18 @@
  * of `queue:join` during a burst of 500 joins/s. The server runs as its own process (embedded store,
  * no SFU) so its memory is measured alone, from its /metrics. The idle sockets come from load-client
  * processes (bench/sockets-client.ts, 10,000 each), so the server alone holds its sockets' file
- * descriptors; the joiners of the burst are socket.io-client in this process, on loopback. Bounded:
+ * descriptors; the joiners of the burst are socket.io-client in a joiner process of their own
+ * (bench/sockets-joiner.ts), which times each ack and reports its own CPU and event-loop delay. Bounded:
  * BENCH_SOCKETS (default 19,500: the box's hard fd limit per process is 20,000 and root here lacks
  * CAP_SYS_RESOURCE to raise it) or 180 s, then a 5 s burst with 2,500 of the idle sockets swapped
  * for joiners. BENCH_SERVER_NODE_FLAGS adds node flags to the server (e.g. `--cpu-prof --trace-gc`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type Ack, type CreateTicketResponse } from '@ablak/protocol';
 import { freePort, waitForPort } from '@ablak/infra';
 import { summarize, type Benchmark, type BenchResult } from './lib';
 
@@ -36,11 +36,25 @@ function fdLimit(pid: number | undefined): number {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc; NaN when it is gone. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+
 interface LoadClient {
   child: ChildProcess;
   connected: number;
   failed: number;
   done: boolean;
+  stop: () => void;
 }
 
 function startClient(url: string, count: number, prefix: string): LoadClient {
@@ -55,7 +69,7 @@ function startClient(url: string, count: number, prefix: string): LoadClient {
     },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const client: LoadClient = { child, connected: 0, failed: 0, done: false };
+  const client: LoadClient = { child, connected: 0, failed: 0, done: false, stop: () => child.stdin?.write('stop\n') };
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     try {
       const m = JSON.parse(line) as { type: string; connected?: number; failed?: number };
@@ -72,6 +86,46 @@ function startClient(url: string, count: number, prefix: string): LoadClient {
   return client;
 }
 
+interface Joiner {
+  child: ChildProcess;
+  /** The next report of that type (rejects if the joiner errs or exits first). */
+  next(type: 'ready' | 'result'): Promise<Record<string, unknown>>;
+}
+
+function startJoiner(url: string, count: number): Joiner {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/sockets-joiner.ts')], {
+    cwd: path.join(ROOT, 'bench'),
+    env: {
+      ...process.env,
+      BENCH_JOIN_URL: url,
+      BENCH_JOIN_COUNT: String(count),
+      BENCH_JOIN_RATE: String(BURST_RATE),
+    },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const waiting = new Map<string, (m: Record<string, unknown>) => void>();
+  let failure: ((error: Error) => void) | null = null;
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    let m: Record<string, unknown>;
+    try {
+      m = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    if (m.type === 'error') failure?.(new Error(`joiner: ${String(m.message)}`));
+    waiting.get(String(m.type))?.(m);
+  });
+  child.once('exit', (code) => failure?.(new Error(`joiner exited (${code})`)));
+  return {
+    child,
+    next: (type) =>
+      new Promise((resolve, reject) => {
+        waiting.set(type, resolve);
+        failure = reject;
+      }),
+  };
+}
+
 async function serverMemory(url: string): Promise<{ rss: number; heap: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
@@ -79,19 +133,6 @@ async function serverMemory(url: string): Promise<{ rss: number; heap: number }>
     rss: value('ablak_signaling_process_resident_memory_bytes'),
     heap: value('ablak_signaling_nodejs_heap_size_used_bytes'),
   };
-}
-
-function connect(url: string, token: string, resumeSecret?: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = io(`${url}/citizen`, {
-      auth: { token, protocolVersion: PROTOCOL_VERSION, ...(resumeSecret && { resumeSecret }) },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
 }
 
 async function run(): Promise<BenchResult[]> {
@@ -117,8 +158,8 @@ async function run(): Promise<BenchResult[]> {
       stdio: ['ignore', extraFlags.length > 0 ? 'inherit' : 'ignore', 'inherit'],
     },
   );
-  const sockets: Socket[] = [];
   const clients: LoadClient[] = [];
+  let joiner: Joiner | null = null;
   const results: BenchResult[] = [];
   try {
     await waitForPort(port, '127.0.0.1', 60_000);
@@ -140,6 +181,12 @@ async function run(): Promise<BenchResult[]> {
         console.log(`  sockets: ${lastPrint} connected (${failedCount()} failed)`);
       }
     }
+    // Out of time: the clients must stop, or they keep connecting behind the burst's back and take
+    // the fds the joiners need (that was the joiners' "websocket error" on a loaded box: the server
+    // hit its open-files limit, and libuv drops connections it cannot accept).
+    const timedOut = !clients.every((c) => c.done);
+    for (const c of clients) c.stop();
+    while (!clients.every((c) => c.done)) await new Promise((r) => setTimeout(r, 100));
     const held = connected();
     const failed = failedCount();
     const connectSeconds = (Date.now() - started) / 1000;
@@ -157,7 +204,7 @@ async function run(): Promise<BenchResult[]> {
         figure: 'connected citizen sockets held by one signaling process',
         value: held,
         unit: 'sockets',
-        notes: `target ${SOCKETS}, ${failed} failed; the server's open-files limit is ${serverFds} (hard limit of this box, not raisable here), bounded by ${CONNECT_BUDGET_MS / 1000} s`,
+        notes: `target ${SOCKETS}, ${failed} failed${timedOut ? `, stopped at the ${CONNECT_BUDGET_MS / 1000} s budget` : ''}; the server's open-files limit is ${serverFds} (hard limit of this box, not raisable here); load average ${loadAverage()}`,
       },
       {
         bench: 'sockets',
@@ -195,64 +242,37 @@ async function run(): Promise<BenchResult[]> {
       console.log(`  closed ${room} idle sockets to make room for ${total} joiners`);
     }
 
-    // Phase 2: a burst of real joins (tickets over HTTP across the catalogue), acks timed.
-    const caseTypes = (
-      (await (await fetch(`${url}/api/case-types?limit=2000`)).json()) as { caseTypes: { code: string }[] }
-    ).caseTypes.map((c) => c.code);
-    const joiners: Socket[] = [];
-    let joinerFailures = 0;
-    for (let i = 0; i < total; i += 50) {
-      const batch = await Promise.allSettled(
-        Array.from({ length: Math.min(50, total - i) }, async (_, k) => {
-          const res = await fetch(`${url}/api/tickets`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ displayName: 'Bench', caseType: caseTypes[(i + k) % caseTypes.length] }),
-          });
-          const body = (await res.json()) as Ack<CreateTicketResponse>;
-          if (!body.ok) throw new Error(`ticket: ${body.error.code}`);
-          return connect(url, body.citizenToken, body.resumeSecret);
-        }),
-      );
-      for (const r of batch) {
-        if (r.status === 'fulfilled') joiners.push(r.value);
-        else if (joinerFailures++ === 0) console.log(`  first joiner failure: ${String(r.reason)}`);
-      }
-    }
-    sockets.push(...joiners);
-    if (joinerFailures > 0) console.log(`  ${joinerFailures} joiners could not get a ticket or connect`);
+    // Phase 2: a burst of real joins from a joiner process (tickets over HTTP across the catalogue,
+    // one socket each), acks timed there from send to ack; CPU of every process over the burst.
+    joiner = startJoiner(url, total);
+    const ready = await joiner.next('ready');
+    const joined = Number(ready.ready ?? 0);
+    const joinerFailures = total - joined;
+    if (joinerFailures > 0) console.log(`  ${joinerFailures} joiners could not get a ticket or connect: ${JSON.stringify(ready.failures)}`);
     // Let the enqueue fan-out (position pushes) and GC settle before timing the burst.
     await new Promise((r) => setTimeout(r, 3000));
-    console.log(`  burst: ${joiners.length} tickets ready; joining at ${BURST_RATE}/s`);
-    const latencies: number[] = [];
-    let errors = 0;
-    const pending: Promise<void>[] = [];
-    const burstStart = performance.now();
-    for (let i = 0; i < joiners.length; i++) {
-      const due = burstStart + (i * 1000) / BURST_RATE;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const sent = performance.now();
-      pending.push(
-        (joiners[i] as Socket)
-          .timeout(10_000)
-          .emitWithAck('queue:join', {})
-          .then((ack: Ack<object>) => {
-            if (!ack.ok) errors++;
-            latencies.push(performance.now() - sent);
-          })
-          .catch(() => {
-            errors++;
-          }),
-      );
-    }
-    await Promise.all(pending);
-    const achieved = joiners.length / ((performance.now() - burstStart) / 1000);
+    console.log(`  burst: ${joined} tickets ready; joining at ${BURST_RATE}/s; load average ${loadAverage()}`);
+    const pids = { server: child.pid, joiner: joiner.child.pid, clients: clients.map((c) => c.child.pid) };
+    const clientsCpu = () => pids.clients.reduce<number>((n, p) => n + cpuSeconds(p), 0);
+    const cpuBefore = {
+      server: cpuSeconds(pids.server),
+      joiner: cpuSeconds(pids.joiner),
+      clients: clientsCpu(),
+    };
+    joiner.child.stdin?.write('go\n');
+    const outcome = await joiner.next('result');
+    const seconds = Number(outcome.seconds);
+    const cpu = (name: keyof typeof cpuBefore, now: number) => (100 * (now - cpuBefore[name])) / seconds;
+    const cpuNote = `CPU over the burst (% of one core): server ${cpu('server', cpuSeconds(pids.server)).toFixed(0)}, joiner ${cpu('joiner', cpuSeconds(pids.joiner)).toFixed(0)}, idle-socket clients ${cpu('clients', clientsCpu()).toFixed(0)}; joiner event-loop delay p99 ${Number(outcome.loopDelayP99Ms).toFixed(1)} ms, max ${Number(outcome.loopDelayMaxMs).toFixed(1)} ms, ${String(outcome.lateSends)} sends > 5 ms late`;
+    const latencies = outcome.latencies as number[];
+    const errors = Number(outcome.errors);
+    const achieved = Number(outcome.rate);
     const s = summarize(latencies);
     console.log(
       `  queue:join acks at ${achieved.toFixed(0)}/s: p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms, errors ${errors}`,
     );
-    const burstNote = `${joiners.length} joins (${joinerFailures} joiners failed to connect) at ${achieved.toFixed(0)}/s over ${s.n} acks, ${errors} errors, with ${connected() + joiners.length} sockets connected; tickets spread over ${caseTypes.length} case types`;
+    console.log(`  ${cpuNote}; load average ${loadAverage()}`);
+    const burstNote = `${joined} joins (${joinerFailures} joiners failed to connect) at ${achieved.toFixed(0)}/s over ${s.n} acks, ${errors} errors, with ${connected() + joined} sockets connected; tickets spread over ${String(ready.caseTypes)} case types; ${cpuNote}; load average ${loadAverage()}`;
     results.push(
       {
         bench: 'sockets',
@@ -277,7 +297,7 @@ async function run(): Promise<BenchResult[]> {
       },
     );
   } finally {
-    for (const s of sockets) s.disconnect();
+    joiner?.child.stdin?.end();
     for (const c of clients) c.child.stdin?.end();
     child.kill('SIGTERM');
     // A profiled server writes its profile on a clean exit: give it the time.
@@ -285,6 +305,7 @@ async function run(): Promise<BenchResult[]> {
     await Promise.race([exited, new Promise((r) => setTimeout(r, extraFlags.length > 0 ? 20_000 : 2000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
     for (const c of clients) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+    if (joiner?.child.exitCode === null) joiner.child.kill('SIGKILL');
   }
   return results;
 }
