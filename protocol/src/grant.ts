@@ -19,6 +19,13 @@ export const MediaGrantClaims = z
     canPublish: z.boolean(),
     canSubscribe: z.boolean(),
     hidden: z.boolean(),
+    /**
+     * A prepare grant (issue 8): lets a peer's connected warm session get ready for a call it was
+     * offered (pipes and paused consumers both ways, `media:prepare`) before the clerk accepts. It
+     * cannot connect, join or switch rooms, and nothing flows until the accept's own grant switches the
+     * session in.
+     */
+    prepare: z.boolean().optional(),
   })
   .refine((g) => !(g.hidden && g.canPublish), { message: 'a hidden peer cannot publish' });
 export type MediaGrantClaims = z.infer<typeof MediaGrantClaims>;

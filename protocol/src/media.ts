@@ -138,7 +138,29 @@ export const mediaRequests = defineRequests({
     request: z.object({}).strict(),
     result: z.object({ consumer: ConsumerOptions.nullable() }),
   },
+  /**
+   * A connected warm session gets ready for a call it was offered (prepare grant from
+   * `offer:prepare-media`, same peer): the SFU pipes tracks both ways and makes paused consumers, the
+   * session's own (answered here) and the room members' of its tracks (pushed to them as
+   * `media:consumers-added` with `prepared`). Nothing flows and nobody is announced until the session
+   * switches in with the accept's grant; then the consumers that are wired resume at once. A new
+   * prepare replaces the previous one; it lapses on its own after PREPARE_TTL_SECONDS.
+   */
+  'media:prepare': {
+    request: z.object({ grant: z.string().min(16).max(4096) }),
+    result: z.object({ consumers: z.array(ConsumerOptions) }),
+  },
+  /** Drops this session's preparation (the offer was declined or went elsewhere); nothing if none. */
+  'media:unprepare': { request: z.object({}).strict(), result: Empty },
+  /**
+   * Prepared consumers this client has wired up: each resumes (with a key-frame request) as soon as its
+   * call starts, or at once if it already has.
+   */
+  'media:consumers-ready': { request: z.object({ consumerIds: z.array(MsId).min(1).max(16) }), result: Empty },
 });
+
+/** How long a preparation waits for its accept before the SFU drops it (the offer deadline is 15 s). */
+export const PREPARE_TTL_SECONDS = 30;
 export type MediaRequests = typeof mediaRequests;
 
 export const mediaPushes = definePushes({
@@ -149,7 +171,16 @@ export const mediaPushes = definePushes({
    * Consumers the SFU already made for this peer (paused; the client resumes them once wired up):
    * sent instead of `media:producer-added` when a warm peer switches into the room, saving a round trip.
    */
-  'media:consumers-added': z.object({ consumers: z.array(ConsumerOptions).max(16) }),
+  'media:consumers-added': z.object({
+    consumers: z.array(ConsumerOptions).max(16),
+    /**
+     * Made for a peer that is only preparing to enter: wire them up (and say so with
+     * `media:consumers-ready`) but show nothing until `media:consumers-live` names them.
+     */
+    prepared: z.boolean().optional(),
+  }),
+  /** Prepared consumers whose call started: show them (the SFU resumes the wired ones itself). */
+  'media:consumers-live': z.object({ consumerIds: z.array(MsId).max(16) }),
   'media:producer-closed': z.object({ producerId: MsId }),
   'media:producer-paused': z.object({ producerId: MsId, paused: z.boolean() }),
   'media:consumer-closed': z.object({ consumerId: MsId, producerId: MsId }),

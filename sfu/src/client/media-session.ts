@@ -55,6 +55,11 @@ export type MediaSessionEvents = {
   'room-closed': [{ reason: string }];
   /** The call this warm session had switched into ended; the session stays connected in its own room. */
   'room-left': [{ reason: string }];
+  /**
+   * Consumers for a call that has not started were wired up (this session prepared to enter a room, or
+   * a clerk prepared to enter ours); they arrive as `track-added` when the call starts.
+   */
+  'tracks-prepared': [{ consumerIds: string[] }];
   error: [Error & { code?: string }];
 };
 
@@ -97,6 +102,13 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   private sendTransport: msc.Transport | undefined;
   private recvTransport: msc.Transport | undefined;
   private readonly consumers = new Map<string, { consumer: msc.Consumer; remote: RemoteTrack }>();
+  /**
+   * Consumers made for a call that has not started (`prepare`, or a clerk preparing to enter our room):
+   * wired up but not shown; `live` once the SFU said the call started (shown as soon as wired).
+   */
+  private readonly prepared = new Map<string, { wired: { consumer: msc.Consumer; remote: RemoteTrack } | null; live: boolean }>();
+  /** The preparation in flight (switchRoom waits for it). */
+  private preparing: Promise<void> = Promise.resolve();
   private readonly remotePeers = new Map<string, RemotePeer>();
   /** Producers announced before the receive transport existed (pushes can overtake the join's set-up). */
   private readonly pendingProducers = new Set<string>();
@@ -145,6 +157,10 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   }
   get remoteTracks(): RemoteTrack[] {
     return [...this.consumers.values()].map((c) => c.remote);
+  }
+  /** Tracks prepared for a call that has not started (not shown, nothing flowing). */
+  get preparedTracks(): number {
+    return this.prepared.size;
   }
   /** The local track currently published (or waiting to be) for a source. */
   localTrack(source: ProducerSource): MediaStreamTrack | null {
@@ -254,7 +270,36 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     await this.switchRoom(home);
   }
 
-    /**
+  /**
+   * Gets this warm session ready for a call it may enter next (a clerk's offer on screen): the SFU makes
+   * paused consumers both ways and this session wires its own up, so `switchRoom` with the accept's
+   * grant only has to show them. `access` carries a prepare grant (`offer:prepare-media`). False when
+   * it cannot help (not connected, the call is on another SFU node); a refusal throws.
+   */
+  async prepare(access: MediaAccess): Promise<boolean> {
+    if (!this.socket?.connected || this.stateValue === 'closed') return false;
+    if (normalizeUrl(access.sfuUrl) !== normalizeUrl(this.access?.sfuUrl ?? '')) return false;
+    await this.joining.catch(() => undefined);
+    const transport = this.recvTransport;
+    if (!transport || transport.closed) return false;
+    const run = (async () => {
+      this.dropPrepared();
+      const { consumers } = await this.request('media:prepare', { grant: access.grant });
+      await this.wirePrepared(transport, consumers);
+    })();
+    this.preparing = run.catch(() => undefined);
+    await run;
+    return true;
+  }
+
+  /** Drops a preparation (the offer went away); harmless when there is none. */
+  async unprepare(): Promise<void> {
+    await this.preparing;
+    this.dropPrepared();
+    if (this.socket?.connected) await this.request('media:unprepare', {}).catch(() => undefined);
+  }
+
+  /**
    * Moves this connected session into the room of `access` without new transports (a warm clerk
    * entering a call). The room must live on the same SFU node; a refusal comes back as an Error with
    * the ack's `code` and the session stays where it was. Tracks of the old room end; those of the new
@@ -266,6 +311,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       throw Object.assign(new Error('that room is on another media server'), { code: 'OTHER_NODE' });
     }
     await this.joining.catch(() => undefined);
+    await this.preparing;
     const transport = this.recvTransport;
     const home = access === this.homeAccess;
     const entered = await this.request('media:switch-room', home ? {} : { grant: access.grant });
@@ -274,7 +320,11 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
     this.remotePeers.clear();
     for (const peer of entered.peers) this.remotePeers.set(peer.peerId, peer);
-    if (transport && !transport.closed) await this.addAndResume(transport, entered.consumers);
+    // Prepared consumers are wired already and the SFU resumed them: they only need showing.
+    const fresh = entered.consumers.filter((c) => !this.prepared.has(c.id));
+    for (const c of entered.consumers) if (this.prepared.has(c.id)) this.promote(c.id);
+    this.dropPrepared();
+    if (transport && !transport.closed) await this.addAndResume(transport, fresh);
     const consumed = new Set(entered.consumers.map((c) => c.producerId));
     const rest = entered.producers.map((p) => p.producerId).filter((id) => !consumed.has(id));
     if (rest.length > 0 && this.options.autoConsume) await this.consume(rest);
@@ -457,7 +507,57 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     await this.request('media:resume-consumer', { consumerIds: ready });
   }
 
-    private async addConsumer(transport: msc.Transport, options: ConsumerOptions): Promise<string> {
+  private async addConsumer(transport: msc.Transport, options: ConsumerOptions): Promise<string> {
+    const entry = await this.wire(transport, options);
+    this.consumers.set(entry.consumer.id, entry);
+    this.emit('track-added', entry.remote);
+    return entry.consumer.id;
+  }
+
+  /** Wires up prepared consumers without showing them, then tells the SFU they are ready. */
+  private async wirePrepared(transport: msc.Transport, consumers: readonly ConsumerOptions[]): Promise<void> {
+    if (consumers.length === 0) return;
+    for (const c of consumers) if (!this.prepared.has(c.id)) this.prepared.set(c.id, { wired: null, live: false });
+    const wired = await Promise.all(
+      consumers.map(async (options) => {
+        const slot = this.prepared.get(options.id);
+        if (!slot) return null; // closed while wiring
+        const entry = await this.wire(transport, options);
+        if (this.prepared.get(options.id) !== slot) {
+          entry.consumer.close();
+          return null;
+        }
+        slot.wired = entry;
+        return options.id;
+      }),
+    );
+    const ids = wired.filter((id): id is string => id !== null);
+    if (ids.length > 0) this.emit('tracks-prepared', { consumerIds: ids });
+    for (const id of ids) if (this.prepared.get(id)?.live) this.promote(id);
+    if (ids.length > 0) await this.request('media:consumers-ready', { consumerIds: ids });
+  }
+
+  /** A prepared consumer's call started: show it now, or as soon as it is wired. */
+  private promote(consumerId: string): void {
+    const slot = this.prepared.get(consumerId);
+    if (!slot) return;
+    slot.live = true;
+    if (!slot.wired) return;
+    this.prepared.delete(consumerId);
+    this.consumers.set(consumerId, slot.wired);
+    this.emit('track-added', slot.wired.remote);
+  }
+
+  /** Closes the prepared consumers that were never shown. */
+  private dropPrepared(): void {
+    for (const [id, slot] of [...this.prepared]) {
+      if (slot.live && !slot.wired) continue; // promoted the moment it is wired
+      this.prepared.delete(id);
+      slot.wired?.consumer.close();
+    }
+  }
+
+  private async wire(transport: msc.Transport, options: ConsumerOptions): Promise<{ consumer: msc.Consumer; remote: RemoteTrack }> {
     const consumer = await transport.consume({
       id: options.id,
       producerId: options.producerId,
@@ -475,10 +575,11 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       producerPaused: options.producerPaused,
       layers: null,
     };
-    this.consumers.set(consumer.id, { consumer, remote });
-    consumer.on('transportclose', () => this.dropConsumer(consumer.id));
-    this.emit('track-added', remote);
-    return consumer.id;
+    consumer.on('transportclose', () => {
+      this.prepared.delete(consumer.id);
+      this.dropConsumer(consumer.id);
+    });
+    return { consumer, remote };
   }
 
   private dropConsumer(consumerId: string): void {
@@ -505,6 +606,11 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       case 'media:consumers-added': {
         const consumers = (payload as { consumers: ConsumerOptions[] }).consumers;
         const transport = this.recvTransport;
+        if (payload['prepared'] === true) {
+          // For a peer preparing to enter (a clerk with our offer on screen): wire up, show nothing yet.
+          if (transport && !transport.closed) void this.wirePrepared(transport, consumers).catch((e: RequestError) => this.emit('error', e));
+          break;
+        }
         if (!transport || transport.closed) {
           // Not wired up yet (a join still in progress): consume these producers once it is.
           for (const c of consumers) this.pendingProducers.add(c.producerId);
@@ -522,8 +628,20 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
             case 'media:producer-added':
         if (this.options.autoConsume) void this.consume([(payload as unknown as RemoteProducer).producerId]).catch((e: RequestError) => this.emit('error', e));
         break;
+      case 'media:consumers-live':
+        for (const id of payload['consumerIds'] as string[]) this.promote(id);
+        break;
+      case 'media:consumer-closed': {
+        const slot = this.prepared.get(String(payload['consumerId']));
+        if (slot) {
+          this.prepared.delete(String(payload['consumerId']));
+          slot.wired?.consumer.close();
+          break;
+        }
+        for (const [id, c] of this.consumers) if (c.remote.producerId === payload['producerId']) this.dropConsumer(id);
+        break;
+      }
       case 'media:producer-closed':
-      case 'media:consumer-closed':
         for (const [id, c] of this.consumers) if (c.remote.producerId === payload['producerId']) this.dropConsumer(id);
         break;
       case 'media:producer-paused':
@@ -555,6 +673,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
         break;
       case 'media:room-left':
         for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
+        this.dropPrepared();
         this.remotePeers.clear();
         this.access = this.homeAccess;
         if (this.socket && this.homeAccess) this.socket.auth = { token: this.homeAccess.grant, protocolVersion: PROTOCOL_VERSION };
@@ -583,6 +702,8 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   private teardownTransports(): void {
     this.watch.clear();
     for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
+    for (const slot of this.prepared.values()) slot.wired?.consumer.close();
+    this.prepared.clear();
     this.local.detach();
     this.sendTransport?.close();
     this.recvTransport?.close();

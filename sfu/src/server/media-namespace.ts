@@ -55,6 +55,7 @@ export function attachMediaNamespace(io: Server, deps: MediaNamespaceDeps): Name
     if (room && !room.success) return next(connectError('BAD_REQUEST', 'malformed room'));
     try {
       const claims = verifyMediaGrant(auth.data.token, { secret: deps.grantSecret, room: room?.data });
+      if (claims.prepare) return next(connectError('GRANT_INVALID', 'a prepare grant cannot connect'));
       (socket.data as { claims?: MediaGrantClaims }).claims = claims;
       next();
     } catch (error) {
@@ -190,7 +191,9 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
       if (next.peer !== peer.id || next.role !== peer.claims.role || next.hidden !== peer.claims.hidden) {
         throw new AblakError('FORBIDDEN', 'that grant is for another peer');
       }
+      if (next.prepare) throw new AblakError('GRANT_INVALID', 'a prepare grant cannot switch rooms');
       let target = await deps.openRoom(next.room);
+      if (peer.preparing && peer.preparing !== target) peer.preparing.unprepare(peer);
       const previous = target.peer(peer.id);
       if (previous && previous !== peer) {
         previous.logger.info('replaced by a switching warm session');
@@ -211,6 +214,31 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
       room = target;
       logger.debug({ to: next.room }, 'switched room');
       return entered;
+    }),
+    defineHandler('media:prepare', async (req) => {
+      if (!peer.homeRouter) throw new AblakError('CONFLICT', 'join first: preparing readies a connected session');
+      let next: MediaGrantClaims;
+      try {
+        next = verifyMediaGrant(req.grant, { secret: deps.grantSecret });
+      } catch (error) {
+        throw error instanceof AblakError ? new AblakError('GRANT_INVALID', error.message) : error;
+      }
+      if (!next.prepare) throw new AblakError('GRANT_INVALID', 'not a prepare grant');
+      if (next.peer !== peer.id || next.role !== peer.claims.role || next.hidden !== peer.claims.hidden) {
+        throw new AblakError('FORBIDDEN', 'that grant is for another peer');
+      }
+      const target = await deps.openRoom(next.room);
+      if (target === room) throw new AblakError('CONFLICT', 'already in that room');
+      if (peer.preparing && peer.preparing !== target) peer.preparing.unprepare(peer);
+      return { consumers: await target.prepare(peer, next) };
+    }),
+    defineHandler('media:unprepare', async () => {
+      peer.preparing?.unprepare(peer);
+      return {};
+    }),
+    defineHandler('media:consumers-ready', async (req) => {
+      await peer.markReady(req.consumerIds);
+      return {};
     }),
     defineHandler('media:warm-up', async () => {
       joined();

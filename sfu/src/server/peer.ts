@@ -44,6 +44,11 @@ export interface HomeRoom {
   release(peer: Peer): void;
 }
 
+/** A room a peer prepared to enter, as the peer sees it. */
+export interface PreparingRoom {
+  unprepare(peer: Peer): void;
+}
+
 const MAX_PRODUCERS = 4;
 const MAX_CONSUMERS = 64;
 const WARM_UP_TTL_MS = 10_000;
@@ -60,11 +65,20 @@ export class Peer extends TypedEmitter<PeerEvents> {
   private recvTransport: types.WebRtcTransport | undefined;
   private readonly producers = new Map<string, PeerProducer>();
   private readonly consumers = new Map<string, types.Consumer>();
+  /** Consumer id → the producer id its browser knows (a piped copy's original). */
+  private readonly announced = new Map<string, string>();
   private closedFlag = false;
 
   /** The router that holds this peer's transports (set by `openTransports`). */
   homeRouter: types.Router | undefined;
   private home: HomeRoom | undefined;
+  /** The room this peer is preparing to enter (`media:prepare`), if any. */
+  preparing: PreparingRoom | undefined;
+  /**
+   * Prepared consumers (made before their call started): each resumes once the browser has wired it
+   * up (`ready`) and the call has started (`live`), whichever comes last.
+   */
+  private readonly prepared = new Map<string, { ready: boolean; live: boolean }>();
 
   constructor(
     /** The grant in force: the handshake's, or the one of the room the peer switched into. */
@@ -213,7 +227,12 @@ export class Peer extends TypedEmitter<PeerEvents> {
       appData: { peer: this.id, from: remote.peerId, source: remote.source },
     });
     this.consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => this.consumers.delete(consumer.id));
+    this.announced.set(consumer.id, announcedId);
+    consumer.observer.once('close', () => {
+      this.consumers.delete(consumer.id);
+      this.announced.delete(consumer.id);
+      this.prepared.delete(consumer.id);
+    });
     consumer.on('producerclose', () => this.notify('media:consumer-closed', { consumerId: consumer.id, producerId: announcedId }));
     consumer.on('layerschange', (layers) =>
       this.notify('media:consumer-layers-changed', {
@@ -233,8 +252,45 @@ export class Peer extends TypedEmitter<PeerEvents> {
     };
   }
 
-  closeConsumer(consumerId: string): void {
-    this.consumers.get(consumerId)?.close();
+  closeConsumer(consumerId: string, options: { notify?: boolean } = {}): void {
+    const consumer = this.consumers.get(consumerId);
+    if (!consumer) return;
+    const producerId = this.announced.get(consumerId) ?? consumer.producerId;
+    consumer.close();
+    if (options.notify) this.notify('media:consumer-closed', { consumerId, producerId });
+  }
+
+  hasConsumer(consumerId: string): boolean {
+    return this.consumers.has(consumerId);
+  }
+
+  /** These consumers were made for a call not started yet: they stay paused until ready and live. */
+  markPrepared(consumerIds: readonly string[]): void {
+    for (const id of consumerIds) if (this.consumers.has(id)) this.prepared.set(id, { ready: false, live: false });
+  }
+
+  /** The browser wired these prepared consumers up; those whose call started resume now. */
+  async markReady(consumerIds: readonly string[]): Promise<void> {
+    await this.settlePrepared(consumerIds, 'ready');
+  }
+
+  /** The call of these prepared consumers started; those already wired up resume now. */
+  async goLive(consumerIds: readonly string[]): Promise<void> {
+    await this.settlePrepared(consumerIds, 'live');
+  }
+
+  private async settlePrepared(consumerIds: readonly string[], flag: 'ready' | 'live'): Promise<void> {
+    const resume: string[] = [];
+    for (const id of consumerIds) {
+      const state = this.prepared.get(id);
+      if (!state) continue;
+      state[flag] = true;
+      if (state.ready && state.live) {
+        this.prepared.delete(id);
+        resume.push(id);
+      }
+    }
+    if (resume.length > 0) await this.resumeConsumers(resume.filter((id) => this.consumers.has(id)));
   }
 
   /** The room whose router will hold this peer's transports from now on (the old one is released). */
@@ -303,12 +359,18 @@ export class Peer extends TypedEmitter<PeerEvents> {
 
   async resumeConsumers(consumerIds: readonly string[]): Promise<void> {
     const consumers = consumerIds.map((id) => this.consumer(id));
-    for (const consumer of consumers) {
-      // A copy piped in from another router starts flowing now, with the same key-frame request.
-      await wakePipe(consumer.producerId);
-      await consumer.resume();
-      if (consumer.kind === 'video') await consumer.requestKeyFrame();
+    if (consumerIds.some((id) => this.prepared.has(id))) {
+      throw new AblakError('CONFLICT', 'that consumer belongs to a call that has not started');
     }
+    // All at once: each is a few worker round trips, and a call's audio and video start together.
+    await Promise.all(
+      consumers.map(async (consumer) => {
+        // A copy piped in from another router starts flowing now, with the same key-frame request.
+        await wakePipe(consumer.producerId);
+        await consumer.resume();
+        if (consumer.kind === 'video') await consumer.requestKeyFrame();
+      }),
+    );
   }
 
   async setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer: number | undefined): Promise<void> {
@@ -343,10 +405,13 @@ export class Peer extends TypedEmitter<PeerEvents> {
     for (const { producer } of [...this.producers.values()]) producer.close();
     this.producers.clear();
     this.consumers.clear();
+    this.announced.clear();
+    this.prepared.clear();
   }
 
   close(): void {
     if (this.closedFlag) return;
+    this.preparing?.unprepare(this);
     this.resetMedia();
     this.closedFlag = true;
     const home = this.home;

@@ -2,6 +2,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import {
   AblakError,
+  PREPARE_TTL_SECONDS,
   type ConsumerOptions,
   type IceServer,
   type RemotePeer,
@@ -13,7 +14,7 @@ import {
 import { MEDIA_CODECS } from './codecs';
 import { TypedEmitter } from './emitter';
 import { pipeInto, syncPipes, unpipe } from './pipes';
-import type { Peer, PeerProducer, TransportSettings } from './peer';
+import type { Peer, PeerProducer, PreparingRoom, TransportSettings } from './peer';
 import type { WorkerSlot } from './worker-pool';
 
 export type RoomEvents = {
@@ -36,13 +37,23 @@ export interface EnterResult {
   consumers: ConsumerOptions[];
 }
 
+/** A peer getting ready to enter (`prepare`): the consumers made for it and for the members. */
+interface Preparation {
+  /** The preparing peer's consumers of the members' tracks. */
+  readonly inbound: ConsumerOptions[];
+  /** Each member's consumers of the preparing peer's tracks. */
+  readonly outbound: Map<Peer, ConsumerOptions[]>;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
 /**
  * One call: one Router on one worker, and the peers in it. A *member* takes part in the room; a
  * *resident* has its transports on the room's router. A peer that joined the room is both; a warm
  * peer that switched in from its standby room is a member here and a resident there.
  */
-export class Room extends TypedEmitter<RoomEvents> {
+export class Room extends TypedEmitter<RoomEvents> implements PreparingRoom {
   private readonly peers = new Map<string, Peer>();
+  private readonly preparations = new Map<Peer, Preparation>();
   private readonly residents = new Set<Peer>();
   /** Unsubscribes a member's producer events from this room. */
   private readonly detach = new Map<Peer, () => void>();
@@ -159,19 +170,34 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (existing !== undefined && existing !== peer) throw new AblakError('CONFLICT', 'this peer is already in the room');
     const source = peer.homeRouter;
     if (!source) throw new AblakError('TRANSPORT_NOT_FOUND', 'no transports: join first');
+    const prepared = this.takePreparation(peer);
     if (existing === undefined) {
       this.add(peer);
       if (!peer.hidden) this.broadcast(peer, (p) => p.notify('media:peer-joined', describePeer(peer)));
-      // The others get consumers of our tracks made for them at once (no consume round trip).
-      for (const other of this.peers.values()) if (other !== peer) void this.offerTracks(other, peer);
+      for (const other of this.peers.values()) {
+        if (other === peer) continue;
+        // Prepared consumers of our tracks go live (resumed by the SFU once wired); tracks without one
+        // get consumers made at once (no consume round trip).
+        const ready = (prepared?.outbound.get(other) ?? []).filter((c) => other.hasConsumer(c.id));
+        if (ready.length > 0) {
+          other.notify('media:consumers-live', { consumerIds: ready.map((c) => c.id) });
+          void other.goLive(ready.map((c) => c.id)).catch((error: unknown) => this.logger.warn({ err: error }, 'prepared consumers did not resume'));
+        }
+        const covered = new Set(ready.map((c) => c.producerId));
+        const rest = peer.producerList.filter((entry) => !covered.has(entry.producer.id));
+        if (rest.length > 0) void this.offerTracks(other, peer, rest);
+      }
     }
     const others = [...this.peers.values()].filter((p) => p !== peer);
+    const mine = existing === undefined ? (prepared?.inbound ?? []).filter((c) => peer.hasConsumer(c.id)) : [];
+    if (mine.length > 0) await peer.goLive(mine.map((c) => c.id));
+    const have = new Set(mine.map((c) => c.producerId));
     const producers = others.flatMap((p) => p.producerList.map((entry) => ({ owner: p, entry })));
-    const consumers: ConsumerOptions[] = [];
+    const consumers: ConsumerOptions[] = [...mine];
     if (existing === undefined && peer.claims.canSubscribe && peer.rtpCapabilities) {
       // All at once: each may need a pipe from another router (several worker round trips).
       const made = await Promise.all(
-        producers.map(({ owner, entry }) =>
+        producers.filter(({ entry }) => !have.has(entry.producer.id)).map(({ owner, entry }) =>
           this.consumeVia(peer, owner, entry).catch((error: unknown) => {
             // That track is changing under us (its owner re-joining, say): the client consumes it from
             // the producer list or from the announcement that follows.
@@ -193,8 +219,7 @@ export class Room extends TypedEmitter<RoomEvents> {
    * Makes `viewer`'s consumers of `sender`'s tracks and pushes them; a viewer that cannot take them yet
    * (no receive transport, no capabilities) or a failure falls back to the usual announcement.
    */
-  private async offerTracks(viewer: Peer, sender: Peer): Promise<void> {
-    const entries = sender.producerList;
+  private async offerTracks(viewer: Peer, sender: Peer, entries: PeerProducer[] = sender.producerList): Promise<void> {
     if (entries.length === 0) return;
     const made: ConsumerOptions[] = [];
     try {
@@ -209,6 +234,99 @@ export class Room extends TypedEmitter<RoomEvents> {
       if (!(error instanceof AblakError)) this.logger.warn({ err: error, viewer: viewer.id }, 'could not make consumers for a viewer');
       for (const entry of entries) viewer.notify('media:producer-added', describeProducer(sender, entry));
     }
+  }
+
+  /**
+   * A connected peer (transports on another router) gets ready to enter: its tracks and the members'
+   * are piped across, and paused consumers are made both ways, the members' pushed to them as
+   * prepared. Nothing is announced and nothing flows until `enter`. `claims` is the prepare grant's.
+   * Returns the peer's own prepared consumers.
+   */
+  async prepare(peer: Peer, claims: { canSubscribe: boolean; canPublish: boolean }): Promise<ConsumerOptions[]> {
+    await this.ready;
+    if (this.closedFlag) throw new AblakError('CONFLICT', 'the room is closed');
+    const member = this.peers.get(peer.id);
+    if (member === peer) return [];
+    if (member !== undefined) throw new AblakError('CONFLICT', 'this peer is already in the room');
+    if (!peer.homeRouter) throw new AblakError('TRANSPORT_NOT_FOUND', 'no transports: join first');
+    this.unprepare(peer);
+    const preparation: Preparation = {
+      inbound: [],
+      outbound: new Map(),
+      timer: setTimeout(() => this.unprepare(peer), PREPARE_TTL_SECONDS * 1000),
+    };
+    this.preparations.set(peer, preparation);
+    peer.preparing = this;
+    const current = () => this.preparations.get(peer) === preparation && !peer.closed;
+    try {
+      const members = [...this.peers.values()];
+      const jobs: Promise<unknown>[] = [];
+      if (claims.canSubscribe && peer.rtpCapabilities && peer.canReceive) {
+        for (const owner of members) {
+          for (const entry of owner.producerList) {
+            jobs.push(this.consumeVia(peer, owner, entry).then((c) => preparation.inbound.push(c)));
+          }
+        }
+      }
+      if (claims.canPublish && peer.producerList.length > 0) {
+        // Our tracks cross into this router now even when nobody is here to see them yet (a citizen
+        // who joins only after the accept finds them ready).
+        const home = peer.homeRouter;
+        for (const entry of peer.producerList) jobs.push(pipeInto(entry.producer, home, this.routerRef));
+        for (const viewer of members) {
+          if (!viewer.claims.canSubscribe || !viewer.rtpCapabilities || !viewer.canReceive) continue;
+          const made: ConsumerOptions[] = [];
+          preparation.outbound.set(viewer, made);
+          for (const entry of peer.producerList) jobs.push(this.consumeVia(viewer, peer, entry).then((c) => made.push(c)));
+        }
+      }
+      const results = await Promise.allSettled(jobs);
+      const failed = results.find((r) => r.status === 'rejected');
+      if (!current()) throw new AblakError('CONFLICT', 'the preparation was replaced');
+      if (failed) throw failed.reason;
+      peer.markPrepared(preparation.inbound.map((c) => c.id));
+      for (const [viewer, made] of preparation.outbound) {
+        viewer.markPrepared(made.map((c) => c.id));
+        for (let i = 0; i < made.length; i += 16) viewer.notify('media:consumers-added', { consumers: made.slice(i, i + 16), prepared: true });
+      }
+      this.logger.debug({ peer: peer.id, inbound: preparation.inbound.length }, 'peer prepared to enter');
+      return preparation.inbound;
+    } catch (error) {
+      this.dropPreparation(peer, preparation);
+      throw error;
+    }
+  }
+
+  /** Drops `peer`'s preparation (declined, expired, replaced): its consumers close, the pipes too. */
+  unprepare(peer: Peer): void {
+    const preparation = this.preparations.get(peer);
+    if (preparation) this.dropPreparation(peer, preparation);
+  }
+
+  private dropPreparation(peer: Peer, preparation: Preparation): void {
+    if (this.preparations.get(peer) === preparation) this.preparations.delete(peer);
+    if (peer.preparing === this) peer.preparing = undefined;
+    clearTimeout(preparation.timer);
+    for (const c of preparation.inbound) peer.closeConsumer(c.id, { notify: true });
+    for (const [viewer, made] of preparation.outbound) for (const c of made) viewer.closeConsumer(c.id, { notify: true });
+    if (this.peers.get(peer.id) !== peer) {
+      const home = peer.homeRouter;
+      if (home !== this.routerRef) for (const entry of peer.producerList) unpipe(entry.producer.id, this.routerRef);
+      if (home && home !== this.routerRef) {
+        for (const member of this.peers.values()) for (const entry of member.producerList) unpipe(entry.producer.id, home);
+      }
+    }
+    this.closeIfUnused();
+  }
+
+  /** Takes `peer`'s preparation over for entering (its consumers stay). */
+  private takePreparation(peer: Peer): Preparation | undefined {
+    const preparation = this.preparations.get(peer);
+    if (!preparation) return undefined;
+    this.preparations.delete(peer);
+    clearTimeout(preparation.timer);
+    if (peer.preparing === this) peer.preparing = undefined;
+    return preparation;
   }
 
   /**
@@ -232,7 +350,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   private closeIfUnused(): void {
-    if (this.peers.size === 0 && this.residents.size === 0) this.close('empty');
+    if (this.peers.size === 0 && this.residents.size === 0 && this.preparations.size === 0) this.close('empty');
   }
 
   /**
@@ -262,6 +380,11 @@ export class Room extends TypedEmitter<RoomEvents> {
   close(reason: string): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
+    for (const [peer, preparation] of this.preparations) {
+      clearTimeout(preparation.timer);
+      if (peer.preparing === this) peer.preparing = undefined;
+    }
+    this.preparations.clear();
     for (const peer of [...this.peers.values()]) {
       if (peer.homeRouter !== undefined && peer.homeRouter !== this.routerRef) {
         // A warm peer that switched in: it leaves, stays connected and goes back to its own room.
@@ -292,7 +415,9 @@ export class Room extends TypedEmitter<RoomEvents> {
           this.logger.warn({ err: error, producer: entry.producer.id }, 'pipe into room failed'),
         );
       }
-      this.broadcast(peer, (p) => p.notify('media:producer-added', describeProducer(peer, entry)));
+      // Consumers are made for the others at once and pushed (no consume round trip); one that cannot
+      // take them yet hears `media:producer-added` instead.
+      for (const other of this.peers.values()) if (other !== peer) void this.offerTracks(other, peer, [entry]);
     };
     const closed = (producerId: string) => this.broadcast(peer, (p) => p.notify('media:producer-closed', { producerId }));
     const paused = (producerId: string, isPaused: boolean) => {
