@@ -25,6 +25,8 @@ const STAGES: [string, (m: Marks) => number][] = [
   ['citizen notified (call:matched)', (m) => at(m, 'citizen.notified')],
   ['clerk grant received (accept ack)', (m) => at(m, 'clerk.grant')],
   ['clerk entered the call (switch-room answer)', (m) => at(m, 'clerk.switched')],
+  ['citizen joined the media room (cold citizen)', (m) => at(m, 'citizen.joined')],
+  ['citizen published camera and mic', (m) => at(m, 'citizen.published')],
   ['clerk transports connected (ICE+DTLS)', (m) => at(m, 'clerk.transports-connected')],
   ['citizen transports connected (ICE+DTLS)', (m) => at(m, 'citizen.transports-connected')],
   ['citizen has the clerk video track', (m) => at(m, 'citizen.video-track')],
@@ -152,6 +154,11 @@ function report(scenario: Scenario, mode: Mode, calls: Marks[]): BenchResult[] {
     const s = summarize(calls.map(fn).filter((v) => Number.isFinite(v)));
     console.log(`    ${stage.padEnd(42)} ${s.p50.toFixed(1).padStart(7)} ${s.p95.toFixed(1).padStart(7)} ${s.max.toFixed(1).padStart(7)}  (n=${s.n})`);
     rows.push({ bench: 'join-latency', figure: `${label}: ${stage}, p50`, value: round(s.p50), unit: 'ms', notes: `p95 ${round(s.p95)}, max ${round(s.max)}, n=${s.n}` });
+  }
+  const prepare = summarize(calls.map((m) => (m['clerk.prepared'] ?? Number.NaN) - (m['clerk.offer'] ?? Number.NaN)).filter(Number.isFinite));
+  if (prepare.n > 0) {
+    console.log(`    clerk prepared the call while the offer was on screen (offer → ready, before accept): p50 ${prepare.p50.toFixed(1)} p95 ${prepare.p95.toFixed(1)} max ${prepare.max.toFixed(1)}`);
+    rows.push({ bench: 'join-latency', figure: `${label}: clerk prepared the call (offer shown → ready, before accept), p50`, value: round(prepare.p50), unit: 'ms', notes: `p95 ${round(prepare.p95)}, max ${round(prepare.max)}, n=${prepare.n}; the bench accepts as soon as it is ready` });
   }
   const newPcs = summarize(calls.map((m) => m['citizen.pcs-created-after-accept'] ?? Number.NaN).filter(Number.isFinite));
   console.log(`    citizen peer connections created after accept: max ${newPcs.max}`);

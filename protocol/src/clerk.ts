@@ -70,6 +70,13 @@ export const clerkRequests = defineRequests({
   },
   'offer:decline': { request: z.object({ ticketId: TicketId }), result: Empty },
   /**
+   * While an offer is on screen: a prepare grant for the offered call's room (`MediaGrantClaims.prepare`),
+   * for the clerk's standby session to get ready with (`media:prepare`), so accepting only resumes what
+   * is already wired. Refused with OFFER_NOT_YOURS for a ticket not offered to this clerk now. `media`
+   * names the node of the call; a session on another node cannot prepare (it joins after accept).
+   */
+  'offer:prepare-media': { request: z.object({ ticketId: TicketId }), result: z.object({ media: MediaAccess }) },
+  /**
    * Media access to the clerk's own standby room: the console keeps a media session there while the
    * clerk is signed in (camera and mic published paused, transports connected), and on accept moves
    * that session into the call (`media:switch-room` with the accept's grant) instead of opening a new one.

@@ -4,6 +4,7 @@ import type { DeviceChoice } from '@ablak/ui';
 import type { ClerkSocket } from '@ablak/ui';
 import type { Session } from '../auth/session';
 import { useStandbyMedia } from '../media/useStandbyMedia';
+import { usePreparedOffer } from '../media/usePreparedOffer';
 import {
   deviceCheckDone,
   loadDeviceChoice,
@@ -38,6 +39,8 @@ export function ClerkDesk({ session, socket, connected }: Props) {
   const local = useLocalMedia(warm, choice);
   // While on shift the media session waits warm too; accepting moves it into the call.
   const standby = useStandbyMedia(socket, connected, local.stream, warm);
+  // An offer on screen: the standby session gets ready for that call, so accepting only resumes it.
+  usePreparedOffer(socket, standby, offer?.ticketId ?? null, call !== null);
 
   const callId = call?.summary.callId;
   useEffect(() => {

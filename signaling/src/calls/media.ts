@@ -21,6 +21,8 @@ export interface MediaPeer {
   role: Role;
   /** Supervisor monitoring: subscribes only, never announced. */
   hidden?: boolean;
+  /** A prepare grant (`MediaGrantClaims.prepare`): readies a warm session for an offered call, nothing more. */
+  prepare?: boolean;
 }
 
 /** Lower is better: load per worker, draining nodes never chosen. */
@@ -87,18 +89,22 @@ export class MediaBroker {
    * MediaAccess for one peer of a room (places the room if needed, on `prefer` when given and live:
    * a call not yet placed goes to the node where the clerk's warm session waits).
    */
-  async access(room: RoomId, peer: MediaPeer, now: number, prefer?: string | null): Promise<MediaAccess> {
+  async access(room: RoomId, peer: MediaPeer, now: number, prefer?: string | null, ttlSeconds?: number): Promise<MediaAccess> {
     const node = await this.place(room, now, prefer);
     const hidden = peer.hidden ?? false;
-    const grant = this.deps.tokens.signGrant({
-      room,
-      peer: PeerId.parse(peer.peer),
-      name: peer.name.slice(0, 80) || peer.role,
-      role: peer.role,
-      canPublish: !hidden,
-      canSubscribe: true,
-      hidden,
-    });
+    const grant = this.deps.tokens.signGrant(
+      {
+        room,
+        peer: PeerId.parse(peer.peer),
+        name: peer.name.slice(0, 80) || peer.role,
+        role: peer.role,
+        canPublish: !hidden,
+        canSubscribe: true,
+        hidden,
+        ...(peer.prepare ? { prepare: true } : {}),
+      },
+      ttlSeconds,
+    );
     return { sfuUrl: node.url, room, grant, iceServers: this.iceServers };
   }
 

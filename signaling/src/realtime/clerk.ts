@@ -112,6 +112,22 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
       );
       return { call: callSummary(call), media };
     },
+    'offer:prepare-media': async ({ ticketId }, { session, now }) => {
+      const offer = await ctx.store.currentOffer(session.clerkId);
+      if (!offer || offer.ticket.id !== ticketId || offer.deadline <= now) {
+        throw new AblakError('OFFER_NOT_YOURS', 'That ticket is not offered to you now');
+      }
+      // Placed as accept would place it: where the citizen waits, else where the clerk's warm session is.
+      const standbyNode = await ctx.media.placedNode(standbyRoom(session.clerkId));
+      const media = await ctx.media.access(
+        offer.ticket.room,
+        { peer: peerIds.clerk(session.clerkId), name: session.staff.displayName, role: 'clerk', prepare: true },
+        now,
+        standbyNode,
+        Math.ceil((offer.deadline - now) / 1000) + 5,
+      );
+      return { media };
+    },
     'clerk:standby-media': async (_p, { session, now }) => {
       const media = await ctx.media.access(
         standbyRoom(session.clerkId),

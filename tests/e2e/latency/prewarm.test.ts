@@ -83,9 +83,28 @@ describe('a citizen pre-warmed while waiting', () => {
       expect(marks['citizen.pcs-created-after-accept']).toBe(0);
       expect(marks['clerk.pcs-created-after-accept']).toBe(0);
       expect(marks['clerk.switched']).toBeGreaterThan(marks['clerk.accept'] as number);
+      // Prepared while the offer was on screen: every track of the call, on both sides, is a consumer
+      // made before accept (accepting only resumed them).
+      expect(marks['clerk.prepared']).toBeLessThanOrEqual(marks['clerk.accept'] as number);
+      expect(marks['clerk.tracks-prepared'], 'clerk tracks from the preparation').toBe(2);
+      expect(marks['citizen.tracks-prepared'], 'citizen tracks from the preparation').toBe(2);
       for (const key of ['citizen.first-video-frame', 'citizen.first-audio', 'clerk.first-video-frame', 'clerk.first-audio']) {
         expect(marks[key], `${key} in call ${round + 1}`).toBeGreaterThan(marks['clerk.accept'] as number);
       }
     }
+  });
+
+  // Last: a declined offer gives the clerk a reject delay.
+  it('a preparation shows nothing before accept, and a declined offer leaves nothing behind on either side', async () => {
+    await citizen.evaluate(([base, code]) => window.callPage.citizenStart(base, code, true), [desk.url, caseType] as const);
+    const { ticketId, prepared } = await clerk.evaluate(() => window.callPage.clerkPrepareNext());
+    expect(prepared, 'the clerk prepared the citizen camera and mic').toBe(2);
+    await citizen.waitForFunction(() => window.callPage.citizenPreparedTracks() === 2, undefined, { timeout: 10_000 });
+    expect(await citizen.evaluate(() => window.callPage.citizenTracks()), 'nothing shown to the citizen before accept').toBe(0);
+    await clerk.evaluate((id) => window.callPage.clerkDecline(id), ticketId);
+    await citizen.waitForFunction(() => window.callPage.citizenPreparedTracks() === 0, undefined, { timeout: 10_000 });
+    expect(await clerk.evaluate(() => window.callPage.clerkPreparedTracks())).toBe(0);
+    expect(await citizen.evaluate(() => window.callPage.citizenTracks())).toBe(0);
+    await citizen.evaluate(() => window.callPage.citizenEnd());
   });
 });

@@ -59,8 +59,18 @@ function watchRemote(session: MediaSession, marks: Marks, prefix: string): void 
   session.on('track-added', (remote: RemoteTrack) => watchTrack(remote, marks, prefix));
 }
 
+/** Consumer ids each page's sessions had prepared before their call started. */
+const preparedIds = new Set<string>();
+function watchPrepared(session: MediaSession): void {
+  session.on('tracks-prepared', ({ consumerIds }) => {
+    for (const id of consumerIds) preparedIds.add(id);
+  });
+}
+
 function watchTrack(remote: RemoteTrack, marks: Marks, prefix: string): void {
   marks[`${prefix}.${remote.kind}-track`] ??= now();
+  // How many of the call's tracks arrived through a preparation (no consumer made after accept).
+  if (preparedIds.has(remote.consumerId)) marks[`${prefix}.tracks-prepared`] = (marks[`${prefix}.tracks-prepared`] ?? 0) + 1;
   if (remote.kind === 'video') {
     const video = document.createElement('video');
     video.muted = true;
@@ -163,6 +173,7 @@ class BenchClerk {
     this.standby = session;
     session.on('error', (error) => console.log(`clerk standby error ${error.code ?? ''} ${error.message}`));
     session.on('track-added', (remote) => this.onStandbyTrack?.(remote));
+    watchPrepared(session);
     await session.join(media);
     await session.publish({ camera: this.tracks.camera.clone(), mic: this.tracks.mic.clone() }, { paused: true });
     await until(() => transportsSince(0).filter((p) => p.connectedAt !== null).length >= 2);
@@ -183,7 +194,7 @@ class BenchClerk {
    * Becomes available, waits for the offer and accepts it at once, stamping `clerk.accept` and
    * `clerk.grant`; `beforeAccept` runs between the offer and the accept.
    */
-  private async acceptNextOffer(marks: Marks, beforeAccept: () => void = () => undefined): Promise<{ media: MediaAccess; pcsBefore: number }> {
+  private async acceptNextOffer(marks: Marks, beforeAccept: (ticketId: string) => void | Promise<void> = () => undefined): Promise<{ media: MediaAccess; pcsBefore: number }> {
     const offer = new Promise<Offer>((resolve, reject) => {
       this.pendingOffer = resolve;
       setTimeout(() => reject(new Error('no offer within 20 s')), 20_000);
@@ -191,8 +202,9 @@ class BenchClerk {
     offer.catch(() => undefined);
     await ack((cb) => this.socket.emit('clerk:set-state', { state: 'available' }, cb));
     const { ticketId } = await offer;
+    marks['clerk.offer'] = now();
     const pcsBefore = peerConnections.length;
-    beforeAccept();
+    await beforeAccept(ticketId);
     marks['clerk.accept'] = now();
     const { call, media } = await ack<{ call: { callId: string }; media: MediaAccess }>((cb) =>
       this.socket.emit('offer:accept', { ticketId }, cb as never),
@@ -205,12 +217,16 @@ class BenchClerk {
   private async nextWarmCall(session: MediaSession): Promise<Marks> {
     const marks: Marks = {};
     const seen = new Set<string>();
-    const { media, pcsBefore } = await this.acceptNextOffer(marks, () => {
+    const { media, pcsBefore } = await this.acceptNextOffer(marks, async (ticketId) => {
       this.onStandbyTrack = (remote) => {
         if (seen.has(remote.consumerId)) return;
         seen.add(remote.consumerId);
         watchTrack(remote, marks, 'clerk');
       };
+      // As the console does while the offer is on screen: get the warm session ready for this call.
+      // A person takes longer than this to press accept; the bench presses it the moment it is ready.
+      const { media: prepare } = await ack<{ media: MediaAccess }>((cb) => this.socket.emit('offer:prepare-media', { ticketId: ticketId as never }, cb as never), 'prepare-media');
+      if (await session.prepare(prepare)) marks['clerk.prepared'] = now();
     });
     // Enter the call and start sending at once; nothing to connect.
     await Promise.all([
@@ -250,6 +266,36 @@ class BenchClerk {
     });
     marks['clerk.pcs-created-after-accept'] = transportsSince(pcsBefore).length;
     return marks;
+  }
+
+  /**
+   * Becomes available and prepares for the offer as the console does while it is on screen (without
+   * accepting). Returns the offered ticket and how many tracks the standby session prepared.
+   */
+  async prepareNext(): Promise<{ ticketId: string; prepared: number }> {
+    await this.warmUp();
+    const session = this.standby as MediaSession;
+    const offer = new Promise<Offer>((resolve, reject) => {
+      this.pendingOffer = resolve;
+      setTimeout(() => reject(new Error('no offer within 20 s')), 20_000);
+    });
+    offer.catch(() => undefined);
+    await ack((cb) => this.socket.emit('clerk:set-state', { state: 'available' }, cb));
+    const { ticketId } = await offer;
+    const { media } = await ack<{ media: MediaAccess }>((cb) => this.socket.emit('offer:prepare-media', { ticketId }, cb as never), 'prepare-media');
+    if (!(await session.prepare(media))) throw new Error('the standby session could not prepare');
+    return { ticketId, prepared: session.preparedTracks };
+  }
+
+  /** Declines the offer on screen and drops its preparation, as the console does. */
+  async decline(ticketId: string): Promise<void> {
+    await ack((cb) => this.socket.emit('offer:decline', { ticketId: ticketId as never }, cb as never), 'offer:decline');
+    await this.standby?.unprepare();
+    await ack((cb) => this.socket.emit('clerk:set-state', { state: 'away', reason: 'admin' }, cb), 'set-state');
+  }
+
+  preparedTracks(): number {
+    return this.standby?.preparedTracks ?? 0;
   }
 
   async endCall(): Promise<void> {
@@ -298,6 +344,8 @@ async function citizenCall(options: { api: string; caseType: string; warm: boole
     peerConnections.length = 0;
   };
   watchRemote(session, marks, 'citizen');
+  watchPrepared(session);
+  citizenSession = session;
   session.on('state-changed', (state) => console.log(`citizen media ${state}`));
   session.on('error', (error) => console.log(`citizen media error ${error.code ?? ''} ${error.message}`));
   const joined = await ack<{ media: MediaAccess | null }>((cb) => socket.emit('queue:join', {}, cb as never));
@@ -321,6 +369,7 @@ async function citizenCall(options: { api: string; caseType: string; warm: boole
     await Promise.all([session.unmute('camera'), session.unmute('mic')]);
   } else {
     await session.join(call.media);
+    marks['citizen.joined'] = now();
     await session.publish({ camera: tracks.camera, mic: tracks.mic });
   }
   marks['citizen.published'] = now();
@@ -346,6 +395,7 @@ function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
 }
 
 const clerk = new BenchClerk();
+let citizenSession: MediaSession | null = null;
 let citizenCleanup: (() => Promise<void>) | null = null;
 let citizenState: { marks: Marks; done: boolean; error: string | null } = { marks: {}, done: false, error: null };
 
@@ -378,6 +428,12 @@ const api = {
     });
   },
   citizenMarks: () => citizenState.marks,
+  /** Tracks the citizen's session holds prepared (a clerk with its offer on screen), not shown. */
+  citizenPreparedTracks: () => citizenSession?.preparedTracks ?? 0,
+  citizenTracks: () => citizenSession?.remoteTracks.length ?? 0,
+  clerkPrepareNext: () => clerk.prepareNext(),
+  clerkDecline: (ticketId: string) => clerk.decline(ticketId),
+  clerkPreparedTracks: () => clerk.preparedTracks(),
   /** True once the call was seen through, or failed (then `citizenError` says why). */
   citizenDone: () => citizenState.done || citizenState.error !== null,
   citizenError: () => citizenState.error,

@@ -79,6 +79,28 @@ describe('clerk standby media', () => {
     expect(media.sfuUrl).toBe('http://127.0.0.1:9002');
   });
 
+  it('hands a prepare grant for the offered call only while the offer is the clerk\'s', async () => {
+    await putNodes(0, 50);
+    const clerk = await clerkOnline('c4');
+    await fx.ticket(server.url, { caseType: 'FAM-01' });
+    const offered = clerk.next<Offer>('offer:received');
+    expectOk(await clerk.request('clerk:set-state', { state: 'available' }));
+    const offer = await offered;
+    const { media } = expectOk(await clerk.request<{ media: MediaAccess }>('offer:prepare-media', { ticketId: offer.ticketId }));
+    const claims = claimsOf(media.grant);
+    expect(claims).toMatchObject({ room: media.room, role: 'clerk', prepare: true, peer: 'clerk-c4' });
+    expect(String(claims['room'])).toMatch(/^room-/);
+    // Lives as long as the offer (a second here) plus a margin, not the usual ten minutes.
+    expect(Number(claims['exp']) - Number(claims['iat'])).toBeLessThanOrEqual(7);
+    const other = `${offer.ticketId.slice(0, -1)}${offer.ticketId.endsWith('0') ? '1' : '0'}`;
+    const refused = await clerk.request('offer:prepare-media', { ticketId: other });
+    expect(refused.ok ? undefined : refused.error.code).toBe('OFFER_NOT_YOURS');
+    // The offer times out (1 s in this queue): no more preparing for it.
+    await clerk.next('offer:withdrawn');
+    const late = await clerk.request('offer:prepare-media', { ticketId: offer.ticketId });
+    expect(late.ok ? undefined : late.error.code).toBe('OFFER_NOT_YOURS');
+  });
+
   it('refuses a malformed request with a typed error', async () => {
     const clerk = await clerkOnline('c4');
     const res = await clerk.request('clerk:standby-media', { room: 'someone-else' });
