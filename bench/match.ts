@@ -18,10 +18,15 @@ import { clerkProfile, ticketInput } from '../signaling/src/store/test-fixtures'
 import type { Store } from '../signaling/src/store/types';
 import type { Catalogue } from '../signaling/src/queue/catalogue';
 
-/** MATCH_BENCH_QUICK=1 runs the smallest size only (a smoke run). */
+/**
+ * MATCH_BENCH_QUICK=1 runs the smallest size only (a smoke run); MATCH_BENCH_TICKETS / _CLERKS
+ * (comma lists) and MATCH_BENCH_STORES (memory,redis) narrow a trial run further.
+ */
 const QUICK = process.env.MATCH_BENCH_QUICK === '1';
-const TICKETS = QUICK ? [1_000] : [1_000, 10_000, 100_000];
-const CLERKS = QUICK ? [1_000] : [1_000, 10_000];
+const sizes = (name: string, all: number[]) => process.env[name]?.split(',').map(Number) ?? (QUICK ? all.slice(0, 1) : all);
+const TICKETS = sizes('MATCH_BENCH_TICKETS', [1_000, 10_000, 100_000]);
+const CLERKS = sizes('MATCH_BENCH_CLERKS', [1_000, 10_000]);
+const STORES = process.env.MATCH_BENCH_STORES?.split(',') ?? ['memory', 'redis'];
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 
 function rng(seed: number): () => number {
@@ -188,7 +193,7 @@ async function run(): Promise<BenchResult[]> {
     }
   };
 
-  for (const tickets of TICKETS) {
+  for (const tickets of STORES.includes('memory') ? TICKETS : []) {
     for (const clerks of CLERKS) {
       const at = `${tickets / 1000}k tickets, ${clerks / 1000}k clerks`;
       const store = new MemoryStore(catalogue);
@@ -198,6 +203,7 @@ async function run(): Promise<BenchResult[]> {
     }
   }
 
+  if (!STORES.includes('redis')) return results;
   const redis = await startRedis();
   try {
     let n = 0;

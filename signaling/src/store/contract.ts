@@ -459,6 +459,35 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.liveSfuNodes(T0)).toEqual([]);
     });
 
+    it('gives the same records in the offer, its events and later reads, and counts offered clerks', async () => {
+      const store = await make();
+      const events: StoreEvent[] = [];
+      const unsubscribe = await store.subscribe((e) => events.push(e));
+      await clerk(store, 'k1', [['A', 1], ['B', 2]], { languages: ['hu', 'en'], accessibility: ['sign_language'] });
+      await clerk(store, 'k2', [['A', 1]]);
+      await store.enqueue(ticketInput('t1', 'a1', { accessibility: ['sign_language'] }), T0);
+      await store.enqueue(ticketInput('t2', 'b1', { language: 'en' }), T0 + 1);
+      const [offer] = await store.match(T0 + 5000, { limit: 1 });
+      expect(offer).toEqual({ clerkId: 'k1', ticket: await store.getTicket(tid('t1')), offeredAt: T0 + 5000, deadline: T0 + 20_000 });
+      expect(offer?.ticket).toMatchObject({ state: 'offered', stateSince: T0 + 5000, offeredTo: 'k1', offerDeadline: T0 + 20_000, accessibility: ['sign_language'] });
+      expect(await store.currentOffer(cid('k1'))).toEqual(offer);
+      await expect.poll(() => events.some((e) => e.type === 'offer:made'), { timeout: 2000 }).toBe(true);
+      expect(events.find((e) => e.type === 'offer:made')).toEqual({ type: 'offer:made', offer });
+      const view = await store.getClerk(cid('k1'));
+      expect(view).toMatchObject({ state: 'offered', stateSince: T0 + 5000, skills: [{ queue: 'A', level: 1 }, { queue: 'B', level: 2 }] });
+      expect(events.filter((e) => e.type === 'clerk:state-changed').at(-1)).toEqual({ type: 'clerk:state-changed', clerk: view });
+      expect(events.find((e) => e.type === 'ticket:moved' && e.reason === 'offered')).toEqual({
+        type: 'ticket:moved', ticketId: 't1', queue: 'A', state: 'offered', reason: 'offered',
+      });
+      const [a, b] = await store.queueStats(T0 + 5000, [qid('A'), qid('B')]);
+      expect(a?.clerksByState).toMatchObject({ offered: 1, available: 1 });
+      expect(b?.clerksByState).toMatchObject({ offered: 1, available: 0 });
+      // k1 holds an offer, so t2 (B, level 2 only k1) waits; k2 has no B skill
+      expect(await store.match(T0 + 5000)).toEqual([]);
+      expect((await store.clerkViews()).map((c) => [c.id, c.state]).sort()).toEqual([['k1', 'offered'], ['k2', 'available']]);
+      unsubscribe();
+    });
+
     it('tells subscribers about offers, clerk state changes and stats', async () => {
       const store = await make();
       const events: StoreEvent[] = [];

@@ -4,11 +4,17 @@
  * body; a step checks first (raising a typed error before any write) and then writes, so it is atomic.
  *
  * Keys (all under the prefix KEYS[1], a hash tag so a cluster keeps them in one slot):
- *   t, sec (hash ticket → JSON / resume secret) · c (hash clerk → JSON) · call (hash call → JSON)
+ *   t:<ticket>, c:<clerk> (one hash per record, see records.ts: field s holds the JSON of the fields the match
+ *   step never writes, the match-hot fields apart, and copies of what the match reads as plain fields)
+ *   clerks (set of clerk ids) · sec (hash ticket → resume secret) · call (hash call → JSON)
  *   w:<queue|@clerk> (zset waiting tickets by sort key) · active (zset queue key → head sort key)
- *   av:<queue>:<level> (zset available clerks by strategy key) · cnt:<queue> (hash state → clerks)
- *   lvl:<queue> (hash level → staffed clerks) · offers, drops, wrap (zsets by deadline)
- *   qc:<queue> (hash: strategy, offerTimeoutSeconds, wrapUpSeconds, targetAnswerSeconds, tierStepSeconds) · day:<day>:<queue> (hash counters, 8-day TTL) · ans:, ansin:, arr:<queue> (15-min
+ *   av:<queue>:<level> (zset available clerks by strategy key) · avn (hash queue → available clerks,
+ *   which the match step reads for a page of queues at once and writes once per call) · cnt:<queue>
+ *   (hash state → clerks for the other states; offered = staffed − the rest, so an offer writes no count)
+ *   offers, drops, wrap (zsets by deadline)
+ *   qc:<queue> (hash: strategy, offerTimeoutSeconds, wrapUpSeconds, targetAnswerSeconds, tierStepSeconds
+ *   written at start, and L<level> → staffed clerks of that skill level, so the match step reads a
+ *   queue with one HGETALL) · day:<day>:<queue> (hash counters, 8-day TTL) · ans:, ansin:, arr:<queue> (15-min
  *   windows) · aht:<queue> (list of recent handle seconds) · calls:active (set) · callseq, ref:<year>
  *   closed, closedcalls (zsets: closed tickets / ended calls by when; the sweep forgets them after the retention)
  * ARGV: 1 now · 2 day · 3 retention ms · 4 drop grace ms · 5 reject delay ms · 6 scan depth (match only) · 7… step args.
@@ -42,6 +48,49 @@ local function jget(hash, id)
   if v then return cjson.decode(v) end
   return nil
 end
+local function opt(v) if isnull(v) then return '' end return v end
+local function unopt(v, number)
+  if not v or v == '' then return NULL end
+  if number then return tonumber(v) end
+  return v
+end
+-- records as hashes (records.ts): the static JSON \`s\`, the fields the match step writes, read copies
+local T_HOT = { state = true, stateSince = true, offeredTo = true, offerDeadline = true }
+local C_HOT = { state = true, stateSince = true, offerTicket = true, offerDeadline = true, lastOfferAt = true }
+local function get_ticket(id)
+  local f = redis.call('HMGET', P .. 't:' .. id, 's', 'state', 'since', 'to', 'dl')
+  if not f[1] then return nil end
+  local t = cjson.decode(f[1])
+  t.state = f[2] t.stateSince = tonumber(f[3]) t.offeredTo = unopt(f[4]) t.offerDeadline = unopt(f[5], true)
+  return t
+end
+local function write_ticket(t)
+  local s = {}
+  for k, v in pairs(t) do if not T_HOT[k] then s[k] = v end end
+  redis.call('HSET', P .. 't:' .. t.id, 's', cjson.encode(s), 'state', t.state, 'since', t.stateSince,
+    'to', opt(t.offeredTo), 'dl', opt(t.offerDeadline), 'q', t.queue, 'lang', t.language,
+    'acc', table.concat(t.accessibility, ','), 'qat', t.queuedAt, 'drop', opt(t.dropDeadline))
+end
+local function get_clerk(id)
+  local f = redis.call('HMGET', P .. 'c:' .. id, 's', 'state', 'since', 'ot', 'odl', 'lo')
+  if not f[1] then return nil end
+  local c = cjson.decode(f[1])
+  c.state = f[2] c.stateSince = tonumber(f[3]) c.offerTicket = unopt(f[4]) c.offerDeadline = unopt(f[5], true)
+  c.lastOfferAt = tonumber(f[6])
+  return c
+end
+local function write_clerk(c)
+  local s = {}
+  for k, v in pairs(c) do if not C_HOT[k] then s[k] = v end end
+  local sk = {}
+  for i, x in ipairs(c.skills) do sk[i] = x.queue .. ':' .. x.level end
+  local v = { id = c.id, displayName = c.displayName, office = c.office, skills = c.skills, languages = c.languages,
+    accessibility = c.accessibility, awayReason = c.awayReason, currentCall = c.currentCall }
+  redis.call('HSET', P .. 'c:' .. c.id, 's', cjson.encode(s), 'state', c.state, 'since', c.stateSince,
+    'ot', opt(c.offerTicket), 'odl', opt(c.offerDeadline), 'lo', c.lastOfferAt, 'nb', c.notBefore,
+    'lang', ',' .. table.concat(c.languages, ',') .. ',', 'acc', ',' .. table.concat(c.accessibility, ',') .. ',',
+    'sk', table.concat(sk, ' '), 'v', cjson.encode(v), 'cd', c.countersDay, 'calls', c.callsToday, 'talk', c.talkSecondsToday)
+end
 local function emit(e) events[#events + 1] = e end
 local function touch(q)
   if not touched[q] then touched[q] = true touched_list[#touched_list + 1] = q end
@@ -59,12 +108,12 @@ local function qcfg(q)
   return c
 end
 local function need_ticket(id)
-  local t = jget('t', id)
+  local t = get_ticket(id)
   if not t then throw('TICKET_NOT_FOUND', 'no ticket ' .. id) end
   return t
 end
 local function need_clerk(id)
-  local c = jget('c', id)
+  local c = get_clerk(id)
   if not c then throw('UNKNOWN_CLERK', 'no clerk ' .. id) end
   return c
 end
@@ -118,6 +167,8 @@ local CLERK_ALLOWED = {
   offered = { request = 1, accept = 1, decline = 1, offer_timeout = 1, offer_withdrawn = 1 },
   busy = { call_end = 1 }, wrap_up = { request = 1, wrapup_done = 1, wrapup_expired = 1 }, away = { request = 1 } }
 local STAFFED = { available = true, offered = true, busy = true, wrap_up = true }
+-- cnt:<queue> counts these; available and offered are derived (clerk_counts), so an offer writes no count
+local COUNTED = { offline = true, busy = true, wrap_up = true, away = true }
 local function enter(c, target)
   local r = copy(c)
   local reason = NULL
@@ -177,7 +228,7 @@ local function put_ticket(prev, nxt, reason)
       redis.call('ZREM', P .. 'drops', prev.id)
     end
   end
-  redis.call('HSET', P .. 't', nxt.id, cjson.encode(nxt))
+  write_ticket(nxt)
   if nxt.state == 'waiting' then
     if isnull(nxt.dropDeadline) then
       local k = wkey(nxt)
@@ -215,32 +266,38 @@ local function put_clerk(prev, nxt)
     local staffing = (STAFFED[prev.state] or false) ~= (STAFFED[nxt.state] or false)
     for _, s in ipairs(nxt.skills) do
       if moved then
-        redis.call('HINCRBY', P .. 'cnt:' .. s.queue, prev.state, -1)
-        redis.call('HINCRBY', P .. 'cnt:' .. s.queue, nxt.state, 1)
+        if COUNTED[prev.state] then redis.call('HINCRBY', P .. 'cnt:' .. s.queue, prev.state, -1) end
+        if COUNTED[nxt.state] then redis.call('HINCRBY', P .. 'cnt:' .. s.queue, nxt.state, 1) end
       end
-      if staffing then redis.call('HINCRBY', P .. 'lvl:' .. s.queue, s.level, STAFFED[nxt.state] and 1 or -1) end
+      if staffing then redis.call('HINCRBY', P .. 'qc:' .. s.queue, 'L' .. s.level, STAFFED[nxt.state] and 1 or -1) end
       local av = P .. 'av:' .. s.queue .. ':' .. s.level
       if nxt.state == 'available' then
         redis.call('ZADD', av, strategy_key(nxt, qcfg(s.queue).strategy), nxt.id)
+        if prev.state ~= 'available' then redis.call('HINCRBY', P .. 'avn', s.queue, 1) end
       elseif prev.state == 'available' then
         redis.call('ZREM', av, nxt.id)
+        redis.call('HINCRBY', P .. 'avn', s.queue, -1)
       end
       touch(s.queue)
     end
   else
     if prev then
       for _, s in ipairs(prev.skills) do
-        redis.call('HINCRBY', P .. 'cnt:' .. s.queue, prev.state, -1)
-        if STAFFED[prev.state] then redis.call('HINCRBY', P .. 'lvl:' .. s.queue, s.level, -1) end
-        if prev.state == 'available' then redis.call('ZREM', P .. 'av:' .. s.queue .. ':' .. s.level, prev.id) end
+        if COUNTED[prev.state] then redis.call('HINCRBY', P .. 'cnt:' .. s.queue, prev.state, -1) end
+        if STAFFED[prev.state] then redis.call('HINCRBY', P .. 'qc:' .. s.queue, 'L' .. s.level, -1) end
+        if prev.state == 'available' then
+          redis.call('ZREM', P .. 'av:' .. s.queue .. ':' .. s.level, prev.id)
+          redis.call('HINCRBY', P .. 'avn', s.queue, -1)
+        end
         touch(s.queue)
       end
     end
     for _, s in ipairs(nxt.skills) do
-      redis.call('HINCRBY', P .. 'cnt:' .. s.queue, nxt.state, 1)
-      if STAFFED[nxt.state] then redis.call('HINCRBY', P .. 'lvl:' .. s.queue, s.level, 1) end
+      if COUNTED[nxt.state] then redis.call('HINCRBY', P .. 'cnt:' .. s.queue, nxt.state, 1) end
+      if STAFFED[nxt.state] then redis.call('HINCRBY', P .. 'qc:' .. s.queue, 'L' .. s.level, 1) end
       if nxt.state == 'available' then
         redis.call('ZADD', P .. 'av:' .. s.queue .. ':' .. s.level, strategy_key(nxt, qcfg(s.queue).strategy), nxt.id)
+        redis.call('HINCRBY', P .. 'avn', s.queue, 1)
       end
       touch(s.queue)
     end
@@ -251,7 +308,7 @@ local function put_clerk(prev, nxt)
   if prev and prev.state == 'wrap_up' and not (nxt.state == 'wrap_up' and nxt.wrapUpUntil == prev.wrapUpUntil) then
     redis.call('ZREM', P .. 'wrap', prev.id)
   end
-  redis.call('HSET', P .. 'c', nxt.id, cjson.encode(nxt))
+  write_clerk(nxt)
   if nxt.state == 'offered' and not isnull(nxt.offerDeadline) then redis.call('ZADD', P .. 'offers', nxt.offerDeadline, nxt.id) end
   if nxt.state == 'wrap_up' and not isnull(nxt.wrapUpUntil) then redis.call('ZADD', P .. 'wrap', nxt.wrapUpUntil, nxt.id) end
   emit({ type = 'clerk:state-changed', clerk = view(nxt) })
@@ -280,15 +337,32 @@ local function record_handle(q, seconds)
 end
 local function withdraw_from_clerk(t)
   if t.state ~= 'offered' or isnull(t.offeredTo) then return end
-  local c = jget('c', t.offeredTo)
+  local c = get_clerk(t.offeredTo)
   if not c then return end
   put_clerk(c, clerk_tr(c, { type = 'offer_withdrawn' }))
   emit({ type = 'offer:withdrawn', clerkId = c.id, ticketId = t.id, reason = 'cancelled' })
 end
+-- clerks of a queue by state, flat like HGETALL: available from avn, offered = staffed − the rest
+local function clerk_counts(q)
+  local flat = redis.call('HGETALL', P .. 'cnt:' .. q)
+  local busy, wrap = 0, 0
+  for i = 1, #flat, 2 do
+    if flat[i] == 'busy' then busy = tonumber(flat[i + 1]) elseif flat[i] == 'wrap_up' then wrap = tonumber(flat[i + 1]) end
+  end
+  local lv = redis.call('HGETALL', P .. 'qc:' .. q)
+  local staffed = 0
+  for i = 1, #lv, 2 do
+    if string.byte(lv[i], 1) == 76 then staffed = staffed + tonumber(lv[i + 1]) end -- L<level>
+  end
+  local avail = tonumber(redis.call('HGET', P .. 'avn', q) or '0')
+  flat[#flat + 1] = 'available' flat[#flat + 1] = avail
+  flat[#flat + 1] = 'offered' flat[#flat + 1] = staffed - avail - busy - wrap
+  return flat
+end
 local function current_offer(cid)
-  local c = jget('c', cid)
+  local c = get_clerk(cid)
   if not c or c.state ~= 'offered' or isnull(c.offerTicket) or isnull(c.offerDeadline) then return nil end
-  local t = jget('t', c.offerTicket)
+  local t = get_ticket(c.offerTicket)
   if not t then return nil end
   return { clerkId = cid, ticket = t, offeredAt = c.lastOfferAt, deadline = c.offerDeadline }, c
 end

@@ -4,15 +4,27 @@
  * the rules of queue/matching.ts and writes the same records, indexes and events as lua-lib.ts's
  * put_ticket/put_clerk would for the two `offer` transitions.
  *
- * What makes it cheap (see bench/README.md, "match"):
- * - it reads only heads: the best queue from `active` (queue key → sort key of its head ticket), then
- *   tickets and clerks one page at a time (1, 4, 16 … up to the scan depth), so the usual offer reads
- *   one ticket and one clerk;
- * - queue settings come from small hashes `qc:<queue>` (no JSON), staffed levels from `lvl:<queue>`,
- *   both read once per call;
- * - the offered ticket's JSON is encoded once and spliced into the event and the reply;
+ * Inside a script each redis.call costs ~1–2 µs of Redis CPU whatever the command does (argv objects,
+ * command lookup, stats, the reply converted to Lua), far more than the small commands themselves, so
+ * the script is built to make few calls (see bench/README.md, "match"):
+ * - no JSON is decoded or encoded: tickets and clerks are hashes (records.ts); the match reads only
+ *   the plain fields it needs (one HMGET each), writes only the fields an offer changes (one HSET
+ *   each), and splices the records' stored JSON (`s`, clerk view `v`) into the events and the reply;
+ * - an offer writes no counts: clerks available/offered per queue are derived on read (clerk_counts);
+ * - a queue is read once per call: settings and staffed levels from one HGETALL of `qc:<queue>`;
+ * - `active` (queue key → sort key of its head ticket) is read a page at a time and kept in the
+ *   script; the queues whose head moved are written back once at the end, as are all offer deadlines
+ *   (one ZADD each per call, not per offer);
+ * - a queue's first two tickets are read with their scores: offering the head gives the queue's new
+ *   place in `active` without another read; the first clerk of a level is read once and serves both as
+ *   "is anyone available here" and as the first candidate; deeper pages (4, 16 … up to the scan
+ *   depth) only when the heads do not match;
  * - a queue that yielded no offer is not tried again in the same call (nothing in a match step can
- *   make it match: clerks only leave availability), so a batch never rescans dead queues.
+ *   make it match: clerks only leave availability), so a batch never rescans dead queues;
+ * - the call's events go out in one PUBLISH.
+ * Per usual offer: 6 calls to read (queue, waiting head, ticket, available head, clerk) and 4 + one
+ * per skill of the clerk to write (ticket, waiting set, clerk, available sets); per call: `active`
+ * read, `active` and `offers` written, PUBLISH.
  * ARGV: 1 now · 2 day · 3, 4, 5 (retention, grace, reject delay: unused here) · 6 scan depth · 7 most offers.
  * Reply: `{"ok":[offer, …]}`.
  */
@@ -26,166 +38,260 @@ local events = {}
 local touched, touched_list = {}, {}
 local queues = {}
 local clerks = {}
+local find, sub, gmatch, byte, jstr = string.find, string.sub, string.gmatch, string.byte, cjson.encode
 
 local function num(n) return string.format('%.14g', n) end
+local NOWS = num(NOW)
 local function touch(q)
   if not touched[q] then touched[q] = true touched_list[#touched_list + 1] = q end
 end
-local function has(list, x)
-  for i = 1, #list do if list[i] == x then return true end end
-  return false
-end
 
--- settings and staffed levels of a queue, once per call (an offer changes neither)
+-- settings and staffed levels (fields L<level>) of a queue, once per call: an offer changes neither
 local function queue(q)
   local c = queues[q]
   if c then return c end
-  local f = redis.call('HMGET', P .. 'qc:' .. q, 'offerTimeoutSeconds', 'tierStepSeconds')
-  local flat = redis.call('HGETALL', P .. 'lvl:' .. q)
+  local flat = redis.call('HGETALL', P .. 'qc:' .. q)
   local levels = {}
+  c = { timeout = 15, tier = 0, levels = levels }
   for i = 1, #flat, 2 do
-    if tonumber(flat[i + 1]) > 0 then levels[#levels + 1] = tonumber(flat[i]) end
+    local f = flat[i]
+    if byte(f, 1) == 76 then
+      if tonumber(flat[i + 1]) > 0 then levels[#levels + 1] = tonumber(sub(f, 2)) end
+    elseif f == 'offerTimeoutSeconds' then c.timeout = tonumber(flat[i + 1])
+    elseif f == 'tierStepSeconds' then c.tier = tonumber(flat[i + 1]) end
   end
   table.sort(levels)
-  c = { timeout = tonumber(f[1]) or 15, tier = tonumber(f[2]) or 0, levels = levels, best = levels[1] or 10 }
+  c.best = levels[1] or 10
   queues[q] = c
   return c
 end
 
+-- the plain fields of a clerk the match needs (records.ts), once per call; false when gone or taken
 local function clerk(id)
   local c = clerks[id]
   if c == nil then
-    local raw = redis.call('HGET', P .. 'c', id)
-    c = raw and cjson.decode(raw) or false
+    local f = redis.call('HMGET', P .. 'c:' .. id, 'state', 'nb', 'lang', 'acc', 'sk', 'v', 'cd', 'calls', 'talk')
+    if f[1] then
+      c = { id = id, state = f[1], nb = tonumber(f[2]), lang = f[3], acc = f[4], sk = f[5], v = f[6], cd = f[7], calls = f[8], talk = f[9] }
+    else
+      c = false
+    end
     clerks[id] = c
   end
   return c
 end
 
+-- languages and needs are stored as ",a,b," (clerk) and "a,b" (ticket)
 local function eligible(c, t)
-  if c.state ~= 'available' or c.notBefore > NOW then return false end
-  if not has(c.languages, t.language) then return false end
-  for _, need in ipairs(t.accessibility) do
-    if not has(c.accessibility, need) then return false end
+  if c.state ~= 'available' or c.nb > NOW then return false end
+  if not find(c.lang, t.langk, 1, true) then return false end
+  if t.acc ~= '' then
+    for need in gmatch(t.acc, '[^,]+') do
+      if not find(c.acc, ',' .. need .. ',', 1, true) then return false end
+    end
   end
   return true
 end
 
--- fn(member) over the first DEPTH members of a sorted set, read in growing pages; first truthy result
-local function scan(key, fn)
-  local from, page = 0, 1
-  while from < DEPTH do
-    local to = math.min(from + page, DEPTH) - 1
-    local ids = redis.call('ZRANGE', key, from, to)
-    for i = 1, #ids do
-      local r = fn(ids[i])
-      if r then return r end
+local function waiting_ticket(id)
+  local f = redis.call('HMGET', P .. 't:' .. id, 'state', 'drop', 'lang', 'acc', 'qat', 'q', 's')
+  -- an index entry the record disagrees with is skipped, never offered
+  if f[1] ~= 'waiting' or f[2] ~= '' then return nil end
+  return { id = id, langk = ',' .. f[3] .. ',', acc = f[4], qat = tonumber(f[5]), queue = f[6], s = f[7] }
+end
+
+-- \`active\` as the script sees it: entries { key, score (number), raw score } in order, read from
+-- Redis a page at a time; the Redis set is written only at the end, so pages stay consistent
+local act = {}
+local act_read, act_more, act_last = 0, true, nil
+local moved = {} -- key → new raw head score, or false when its waiting set emptied
+-- equal scores order by member bytes, as Redis does (Lua's < on strings follows the locale)
+local function bytes_lt(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = byte(a, i), byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+local function before(a, b) return a[2] < b[2] or (a[2] == b[2] and bytes_lt(a[1], b[1])) end
+local function insert(e)
+  local i = #act + 1
+  while i > 1 and before(e, act[i - 1]) do i = i - 1 end
+  table.insert(act, i, e)
+end
+-- available clerks per queue (avn): read with each page of \`active\`, so a queue nobody can serve
+-- costs nothing; offers count down \`taken\`, written back once at the end
+local avn, taken = {}, {}
+local dead = {}
+local page_size = 4
+local function best_key()
+  while true do
+    local e = act[1]
+    if e and (not act_more or not before(act_last, e)) then return e end
+    if not act_more then return nil end
+    local page = redis.call('ZRANGE', P .. 'active', act_read, act_read + page_size - 1, 'WITHSCORES')
+    act_read = act_read + page_size
+    act_more = #page == 2 * page_size
+    page_size = math.min(page_size * 2, 64)
+    local qs = {}
+    for i = 1, #page, 2 do
+      local k = page[i]
+      if byte(k, 1) ~= 64 and avn[k] == nil then qs[#qs + 1] = k end
     end
-    if #ids < to - from + 1 then return nil end
-    from = to + 1
-    page = page * 4
+    if #qs > 0 then
+      local n = redis.call('HMGET', P .. 'avn', unpack(qs))
+      for i = 1, #qs do avn[qs[i]] = tonumber(n[i]) or 0 end
+    end
+    for i = 1, #page, 2 do
+      local k = page[i]
+      local ne = { k, tonumber(page[i + 1]), page[i + 1] }
+      act_last = ne
+      if moved[k] == nil and not dead[k] then
+        if byte(k, 1) == 64 or avn[k] + (taken[k] or 0) > 0 then insert(ne) else dead[k] = true end
+      end
+    end
+  end
+end
+
+local offers = {}
+local deadlines = {}
+-- the two offer transitions (queue/ticket.ts, queue/clerk.ts) and their index moves.
+-- head: t was its waiting set's head; then nxt_score is the next ticket's (nil: the set is empty)
+local function make_offer(t, c, key, timeout, head, nxt_score)
+  local deadline = NOW + timeout * 1000
+  local dls = num(deadline)
+  redis.call('HSET', P .. 't:' .. t.id, 'state', 'offered', 'since', NOWS, 'to', c.id, 'dl', dls)
+  redis.call('ZREM', P .. 'w:' .. key, t.id)
+  redis.call('HSET', P .. 'c:' .. c.id, 'state', 'offered', 'since', NOWS, 'ot', t.id, 'odl', dls, 'lo', NOWS)
+  for q, level in gmatch(c.sk, '(%S+):(%d+)') do
+    redis.call('ZREM', P .. 'av:' .. q .. ':' .. level, c.id)
+    taken[q] = (taken[q] or 0) - 1
+    touch(q)
+  end
+  deadlines[#deadlines + 1] = dls
+  deadlines[#deadlines + 1] = c.id
+  clerks[c.id] = false
+  touch(t.queue)
+  local e = table.remove(act, 1)
+  if head then
+    moved[key] = nxt_score or false
+    if nxt_score then insert({ key, tonumber(nxt_score), nxt_score }) end
+  else
+    insert(e)
+  end
+
+  local tid, cid = jstr(t.id), jstr(c.id)
+  local tj = '{"state":"offered","stateSince":' .. NOWS .. ',"offeredTo":' .. cid .. ',"offerDeadline":' .. dls .. ',' .. sub(t.s, 2)
+  local today = c.cd == DAY
+  local offer = '{"clerkId":' .. cid .. ',"ticket":' .. tj .. ',"offeredAt":' .. NOWS .. ',"deadline":' .. dls .. '}'
+  local n = #events
+  events[n + 1] = '{"type":"ticket:moved","ticketId":' .. tid .. ',"queue":' .. jstr(t.queue) .. ',"state":"offered","reason":"offered"}'
+  events[n + 2] = '{"type":"clerk:state-changed","clerk":{"state":"offered","stateSince":' .. NOWS
+    .. ',"callsToday":' .. (today and c.calls or '0') .. ',"talkSecondsToday":' .. (today and c.talk or '0') .. ',' .. sub(c.v, 2) .. '}'
+  events[n + 3] = '{"type":"offer:made","offer":' .. offer .. '}'
+  offers[#offers + 1] = offer
+  return true
+end
+
+-- a clerk of the queue for ticket t: best level first (tiers), then the strategy order (av sets)
+local function pick_clerk(q, cfg, t)
+  local waited = NOW - t.qat
+  for _, level in ipairs(cfg.levels) do
+    if level > cfg.best and waited < (level - cfg.best) * cfg.tier * 1000 then return nil end
+    local key = P .. 'av:' .. q .. ':' .. level
+    local from, page = 0, 1
+    while from < DEPTH do
+      local to = math.min(from + page, DEPTH) - 1
+      local ids = redis.call('ZRANGE', key, from, to)
+      for i = 1, #ids do
+        local c = clerk(ids[i])
+        if c and eligible(c, t) then return c end
+      end
+      if #ids < to - from + 1 then break end
+      from = to + 1
+      page = page * 4
+    end
   end
   return nil
 end
 
-local function view(c)
-  local today = c.countersDay == DAY
-  return { id = c.id, displayName = c.displayName, office = c.office, skills = c.skills, languages = c.languages,
-    accessibility = c.accessibility, state = c.state, awayReason = c.awayReason, stateSince = c.stateSince,
-    callsToday = today and c.callsToday or 0, talkSecondsToday = today and c.talkSecondsToday or 0,
-    currentCall = c.currentCall }
-end
-
--- the two offer transitions (queue/ticket.ts, queue/clerk.ts) and their index moves, as one write
-local function make_offer(t, c, key, timeout)
-  local deadline = NOW + timeout * 1000
-  t.state = 'offered' t.stateSince = NOW t.offeredTo = c.id t.offerDeadline = deadline
-  local tj = cjson.encode(t)
-  redis.call('HSET', P .. 't', t.id, tj)
-  redis.call('ZREM', P .. 'w:' .. key, t.id)
-  local h = redis.call('ZRANGE', P .. 'w:' .. key, 0, 0, 'WITHSCORES')
-  if h[1] then redis.call('ZADD', P .. 'active', h[2], key) else redis.call('ZREM', P .. 'active', key) end
-  events[#events + 1] = cjson.encode({ type = 'ticket:moved', ticketId = t.id, queue = t.queue, state = 'offered', reason = 'offered' })
-  touch(t.queue)
-
-  c.state = 'offered' c.stateSince = NOW c.offerTicket = t.id c.offerDeadline = deadline c.lastOfferAt = NOW
-  clerks[c.id] = false
-  for _, s in ipairs(c.skills) do
-    local cnt = P .. 'cnt:' .. s.queue
-    redis.call('HINCRBY', cnt, 'available', -1)
-    redis.call('HINCRBY', cnt, 'offered', 1)
-    redis.call('ZREM', P .. 'av:' .. s.queue .. ':' .. s.level, c.id)
-    touch(s.queue)
-  end
-  redis.call('HSET', P .. 'c', c.id, cjson.encode(c))
-  redis.call('ZADD', P .. 'offers', deadline, c.id)
-  events[#events + 1] = cjson.encode({ type = 'clerk:state-changed', clerk = view(c) })
-
-  local offer = '{"clerkId":' .. cjson.encode(c.id) .. ',"ticket":' .. tj .. ',"offeredAt":' .. num(NOW) .. ',"deadline":' .. num(deadline) .. '}'
-  events[#events + 1] = '{"type":"offer:made","offer":' .. offer .. '}'
-  return offer
-end
-
-local function waiting_ticket(id)
-  local raw = redis.call('HGET', P .. 't', id)
-  if not raw then return nil end
-  local t = cjson.decode(raw)
-  -- an index entry the record disagrees with is skipped, never offered
-  if t.state ~= 'waiting' or t.dropDeadline ~= cjson.null then return nil end
-  return t
-end
-
 local function try_queue(q)
-  if tonumber(redis.call('HGET', P .. 'cnt:' .. q, 'available') or '0') <= 0 then return nil end
+  if avn[q] + (taken[q] or 0) <= 0 then return false end
   local cfg = queue(q)
-  return scan(P .. 'w:' .. q, function(tid)
-    local t = waiting_ticket(tid)
-    if not t then return nil end
-    local waited = NOW - t.queuedAt
-    for _, level in ipairs(cfg.levels) do
-      if level > cfg.best and waited < (level - cfg.best) * cfg.tier * 1000 then break end
-      local c = scan(P .. 'av:' .. q .. ':' .. level, function(cid)
-        local c = clerk(cid)
-        if c and eligible(c, t) then return c end
-        return nil
-      end)
-      if c then return make_offer(t, c, q, cfg.timeout) end
+  local wkey = P .. 'w:' .. q
+  -- the head and the one after it, with scores: offering the head then moves \`active\` without a read
+  local h = redis.call('ZRANGE', wkey, 0, 1, 'WITHSCORES')
+  for i = 1, #h, 2 do
+    local t = waiting_ticket(h[i])
+    if t then
+      local c = pick_clerk(q, cfg, t)
+      if c then return make_offer(t, c, q, cfg.timeout, i == 1, h[i + 3]) end
     end
-    return nil
-  end)
+  end
+  if #h < 4 then return false end
+  local from, page = 2, 4
+  while from < DEPTH do
+    local to = math.min(from + page, DEPTH) - 1
+    local ids = redis.call('ZRANGE', wkey, from, to)
+    for i = 1, #ids do
+      local t = waiting_ticket(ids[i])
+      if t then
+        local c = pick_clerk(q, cfg, t)
+        if c then return make_offer(t, c, q, cfg.timeout, false) end
+      end
+    end
+    if #ids < to - from + 1 then return false end
+    from = to + 1
+    page = page * 4
+  end
+  return false
 end
 
 -- a ticket transferred to a named clerk: only that clerk, no language, skill or tier check
 local function try_direct(key)
-  local c = clerk(string.sub(key, 2))
-  if not c or c.state ~= 'available' or c.notBefore > NOW then return nil end
-  local head = redis.call('ZRANGE', P .. 'w:' .. key, 0, 0)
-  local t = head[1] and waiting_ticket(head[1])
-  if not t then return nil end
-  return make_offer(t, c, key, queue(t.queue).timeout)
+  local c = clerk(sub(key, 2))
+  if not c or c.state ~= 'available' or c.nb > NOW then return false end
+  local h = redis.call('ZRANGE', P .. 'w:' .. key, 0, 1, 'WITHSCORES')
+  local t = h[1] and waiting_ticket(h[1])
+  if not t then return false end
+  return make_offer(t, c, key, queue(t.queue).timeout, true, h[4])
 end
 
-local offers = {}
-local dead = {}
 while #offers < LIMIT do
-  local made = nil
-  local from = 0
-  repeat
-    local keys = redis.call('ZRANGE', P .. 'active', from, from + 7)
-    for _, key in ipairs(keys) do
-      if not dead[key] then
-        if string.byte(key, 1) == 64 then made = try_direct(key) else made = try_queue(key) end
-        if made then break end
-        dead[key] = true
-      end
-    end
-    from = from + 8
-  until made or #keys < 8
-  if not made then break end
-  offers[#offers + 1] = made
+  local e = best_key()
+  if not e then break end
+  local key = e[1]
+  local made
+  if byte(key, 1) == 64 then made = try_direct(key) else made = try_queue(key) end
+  if not made then
+    dead[key] = true
+    table.remove(act, 1)
+  end
 end
-if #events > 0 then
-  events[#events + 1] = cjson.encode({ type = 'stats:changed', queues = touched_list })
+-- one command for many members, in chunks that unpack can take
+local function many(cmd, key, args)
+  for i = 1, #args, 4000 do redis.call(cmd, key, unpack(args, i, math.min(i + 3999, #args))) end
+end
+if #deadlines > 0 then
+  many('ZADD', P .. 'offers', deadlines)
+  local heads, gone = {}, {}
+  for k, v in pairs(moved) do
+    if v then heads[#heads + 1] = v heads[#heads + 1] = k else gone[#gone + 1] = k end
+  end
+  if #heads > 0 then many('ZADD', P .. 'active', heads) end
+  if #gone > 0 then many('ZREM', P .. 'active', gone) end
+  local qs, vals = {}, {}
+  for q in pairs(taken) do qs[#qs + 1] = q end
+  for from = 1, #qs, 2000 do
+    local n = redis.call('HMGET', P .. 'avn', unpack(qs, from, math.min(from + 1999, #qs)))
+    for i = 1, #n do
+      local q = qs[from + i - 1]
+      vals[#vals + 1] = q
+      vals[#vals + 1] = (tonumber(n[i]) or 0) + taken[q]
+    end
+  end
+  many('HSET', P .. 'avn', vals)
+  events[#events + 1] = '{"type":"stats:changed","queues":' .. jstr(touched_list) .. '}'
   redis.call('PUBLISH', P .. 'events', '[' .. table.concat(events, ',') .. ']')
 end
 return '{"ok":[' .. table.concat(offers, ',') .. ']}'

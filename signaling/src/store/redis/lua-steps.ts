@@ -4,7 +4,7 @@ export const STEPS = {
   enqueue: `
 local function STEP()
   local t = cjson.decode(ARGV[7])
-  local existing = jget('t', t.id)
+  local existing = get_ticket(t.id)
   if existing then return existing end
   redis.call('HSET', P .. 'sec', t.id, ARGV[8])
   put_ticket(nil, t, 'enqueued')
@@ -47,13 +47,14 @@ end`,
 local function STEP()
   local profile = cjson.decode(ARGV[7])
   for _, s in ipairs(profile.skills) do qcfg(s.queue) end
-  local prev = jget('c', profile.id)
+  local prev = get_clerk(profile.id)
   local nxt
   if prev then
     nxt = copy(prev)
     for k, v in pairs(profile) do nxt[k] = v end
   else
     nxt = cjson.decode(ARGV[8])
+    redis.call('SADD', P .. 'clerks', nxt.id)
   end
   put_clerk(prev, nxt)
   return view(nxt)
@@ -64,7 +65,7 @@ local function STEP()
   local c = need_clerk(ARGV[7])
   local nc = clerk_tr(c, { type = 'request', requested = cjson.decode(ARGV[8]) })
   if c.state == 'offered' and not isnull(c.offerTicket) then
-    local t = jget('t', c.offerTicket)
+    local t = get_ticket(c.offerTicket)
     if t then
       put_ticket(t, ticket_tr(t, { type = 'offer_returned' }), 'offer_returned')
       emit({ type = 'offer:withdrawn', clerkId = c.id, ticketId = t.id, reason = 'cancelled' })
@@ -127,7 +128,7 @@ local function STEP()
     end
   end
   for _, tid in ipairs(redis.call('ZRANGEBYSCORE', P .. 'drops', '-inf', NOW, 'LIMIT', 0, limit)) do
-    local t = jget('t', tid)
+    local t = get_ticket(tid)
     if t then
       local nt = ticket_tr(t, { type = 'drop_expired' })
       put_ticket(t, nt, 'expired')
@@ -136,7 +137,7 @@ local function STEP()
     end
   end
   for _, cid in ipairs(redis.call('ZRANGEBYSCORE', P .. 'wrap', '-inf', NOW, 'LIMIT', 0, limit)) do
-    local c = jget('c', cid)
+    local c = get_clerk(cid)
     if c then
       local nc = clerk_tr(c, { type = 'wrapup_expired' })
       put_clerk(c, nc)
@@ -146,7 +147,7 @@ local function STEP()
   -- forget tickets and calls closed longer ago than the retention (no event: nobody waits on them)
   local purged = 0
   for _, tid in ipairs(redis.call('ZRANGEBYSCORE', P .. 'closed', '-inf', NOW - RETENTION, 'LIMIT', 0, limit)) do
-    redis.call('HDEL', P .. 't', tid)
+    redis.call('DEL', P .. 't:' .. tid)
     redis.call('HDEL', P .. 'sec', tid)
     redis.call('ZREM', P .. 'closed', tid)
     purged = purged + 1
@@ -228,7 +229,7 @@ end`,
 local function STEP()
   local t = need_ticket(ARGV[7])
   local below = redis.call('ZCOUNT', P .. 'w:' .. wkey(t), '-inf', '(' .. t.score)
-  return { ticket = t, below = below, counts = redis.call('HGETALL', P .. 'cnt:' .. t.queue),
+  return { ticket = t, below = below, counts = clerk_counts(t.queue),
     aht = redis.call('LRANGE', P .. 'aht:' .. t.queue, 0, -1) }
 end`,
 } as const;

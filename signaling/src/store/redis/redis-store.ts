@@ -35,6 +35,7 @@ import type {
   TransferResult,
 } from '../types';
 import * as norm from './normalize';
+import { CLERK_FIELDS, TICKET_FIELDS, clerkFrom, ticketFrom } from './records';
 import { RedisBase, type RedisStoreOptions } from './store';
 
 type Counts = Partial<Record<ClerkState, number>>;
@@ -92,8 +93,7 @@ export class RedisStore extends RedisBase implements Store {
     return norm.ticket(await this.step<TicketRecord>('resume', now, [ticketId, resumeSecret]));
   }
   async getTicket(ticketId: TicketId): Promise<TicketRecord | null> {
-    const raw = await this.redis.hget(this.key('t'), ticketId);
-    return raw ? norm.ticket(JSON.parse(raw) as TicketRecord) : null;
+    return ticketFrom(await this.redis.hmget(this.key(`t:${ticketId}`), ...TICKET_FIELDS));
   }
 
   async registerClerk(profile: ClerkProfile, now: number): Promise<ClerkView> {
@@ -105,8 +105,7 @@ export class RedisStore extends RedisBase implements Store {
     return norm.clerkView(await this.step<ClerkView>('setClerkState', now, [clerkId, JSON.stringify(requested)]));
   }
   private async clerkRecord(clerkId: ClerkId): Promise<ClerkRecord | null> {
-    const raw = await this.redis.hget(this.key('c'), clerkId);
-    return raw ? norm.clerk(JSON.parse(raw) as ClerkRecord) : null;
+    return clerkFrom(await this.redis.hmget(this.key(`c:${clerkId}`), ...CLERK_FIELDS));
   }
   async getClerk(clerkId: ClerkId): Promise<ClerkView | null> {
     const c = await this.clerkRecord(clerkId);
@@ -114,7 +113,9 @@ export class RedisStore extends RedisBase implements Store {
   }
   async clerkViews(): Promise<ClerkView[]> {
     const day = dayOf(Date.now());
-    return (await this.redis.hvals(this.key('c'))).map((raw) => toClerkView(norm.clerk(JSON.parse(raw) as ClerkRecord), day));
+    const ids = (await this.redis.smembers(this.key('clerks'))) as ClerkId[];
+    const records = await Promise.all(ids.map((id) => this.clerkRecord(id)));
+    return records.flatMap((c) => (c ? [toClerkView(c, day)] : []));
   }
 
   async match(now: number, options: MatchOptions = {}): Promise<OfferRecord[]> {
@@ -162,6 +163,21 @@ export class RedisStore extends RedisBase implements Store {
     return { call: r.call, ticket: norm.ticket(r.ticket), clerk: norm.clerkView(r.clerk) };
   }
 
+  /** Clerks of a queue by state: cnt:<queue>, plus available (avn) and offered (staffed − the rest). */
+  private async clerkCounts(queue: QueueId): Promise<Counts> {
+    const [cnt, qc, available] = await Promise.all([
+      this.redis.hgetall(this.key(`cnt:${queue}`)),
+      this.redis.hgetall(this.key(`qc:${queue}`)),
+      this.redis.hget(this.key('avn'), queue),
+    ]);
+    const out = counts(cnt);
+    // qc:<queue> L<level> → staffed clerks of that level
+    const staffed = Object.entries(qc).reduce((sum, [field, n]) => (field.startsWith('L') ? sum + Number(n) : sum), 0);
+    out.available = Number(available ?? 0);
+    out.offered = staffed - out.available - (out.busy ?? 0) - (out.wrap_up ?? 0);
+    return out;
+  }
+
   private aht(queue: QueueId, recent: string[]): number {
     return averageHandleSeconds(recent.map(Number), this.catalogue.expectedHandleSeconds.get(queue) ?? 600);
   }
@@ -184,12 +200,11 @@ export class RedisStore extends RedisBase implements Store {
 
   async positions(queue: QueueId, _now: number, limit = 1000): Promise<QueuePosition[]> {
     this.catalogue.queue(queue);
-    const [ids, cnt, recent] = await Promise.all([
+    const [ids, c, recent] = await Promise.all([
       this.redis.zrange(this.key(`w:${queue}`), 0, limit - 1),
-      this.redis.hgetall(this.key(`cnt:${queue}`)),
+      this.clerkCounts(queue),
       this.redis.lrange(this.key(`aht:${queue}`), 0, -1),
     ]);
-    const c = counts(cnt);
     const staffed = staffedCount(c);
     const aht = this.aht(queue, recent);
     return ids.map((id, i) => ({
@@ -216,11 +231,11 @@ export class RedisStore extends RedisBase implements Store {
           this.redis.zcount(this.key(`ansin:${id}`), since, '+inf'),
           this.redis.zcount(this.key(`arr:${id}`), since, '+inf'),
           this.redis.lrange(this.key(`aht:${id}`), 0, -1),
-          this.redis.hgetall(this.key(`cnt:${id}`)),
+          this.clerkCounts(id),
         ]);
-        const heads = head.length > 0 ? await this.redis.hmget(this.key('t'), ...head) : [];
+        const queuedAt = await Promise.all(head.map((t) => this.redis.hget(this.key(`t:${t}`), 'qat')));
         let longest = 0;
-        for (const raw of heads) if (raw) longest = Math.max(longest, (now - (JSON.parse(raw) as TicketRecord).queuedAt) / 1000);
+        for (const at of queuedAt) if (at) longest = Math.max(longest, (now - Number(at)) / 1000);
         const d: DayCounters = emptyDayCounters();
         for (const k of Object.keys(d) as (keyof DayCounters)[]) d[k] = Number(dayRaw[k] ?? 0);
         return computeQueueStats(def, {
@@ -231,7 +246,7 @@ export class RedisStore extends RedisBase implements Store {
           recentHandleSeconds: recent.map(Number),
           waiting,
           longestWaitSeconds: longest,
-          clerksByState: counts(cnt),
+          clerksByState: cnt,
           fallbackHandleSeconds: this.catalogue.expectedHandleSeconds.get(id) ?? 600,
         });
       }),
