@@ -66,12 +66,13 @@ function enter(clerk: ClerkRecord, target: AfterWrapUp, now: number): ClerkRecor
   return next;
 }
 
+const noOffer = { offerTicket: null, offerDeadline: null } as const;
+
 /** Applies one event to a clerk; CONFLICT when the table does not allow it. */
 export function clerkTransition(clerk: ClerkRecord, event: ClerkEvent, now: number): ClerkRecord {
   if (!ALLOWED[clerk.state].includes(event.type)) {
     throw new AblakError('CONFLICT', `clerk ${clerk.id} is ${clerk.state}: cannot ${event.type}`, { state: clerk.state });
   }
-  const noOffer = { offerTicket: null, offerDeadline: null };
   switch (event.type) {
     case 'request':
       if (clerk.state === 'wrap_up') return { ...clerk, afterWrapUp: event.requested };
@@ -80,7 +81,7 @@ export function clerkTransition(clerk: ClerkRecord, event: ClerkEvent, now: numb
       }
       return { ...enter(clerk, event.requested, now), ...noOffer };
     case 'offer':
-      return { ...clerk, state: 'offered', stateSince: now, offerTicket: event.ticketId, offerDeadline: event.deadline, lastOfferAt: now };
+      return offeredClerk(clerk, event.ticketId, event.deadline, now);
     case 'accept':
       return { ...clerk, ...noOffer, state: 'busy', stateSince: now, currentCall: event.callId };
     case 'decline':
@@ -108,6 +109,32 @@ export function clerkTransition(clerk: ClerkRecord, event: ClerkEvent, now: numb
     case 'wrapup_expired':
       return enter(clerk, clerk.afterWrapUp, now);
   }
+}
+
+/** The offer transition's record, field by field (the match step's hot path; see offeredTicket in ticket.ts). */
+function offeredClerk(c: ClerkRecord, ticketId: TicketId, deadline: number, now: number): ClerkRecord {
+  return {
+    id: c.id,
+    displayName: c.displayName,
+    office: c.office,
+    skills: c.skills,
+    languages: c.languages,
+    accessibility: c.accessibility,
+    state: 'offered',
+    awayReason: c.awayReason,
+    stateSince: now,
+    countersDay: c.countersDay,
+    callsToday: c.callsToday,
+    talkSecondsToday: c.talkSecondsToday,
+    currentCall: c.currentCall,
+    offerTicket: ticketId,
+    offerDeadline: deadline,
+    idleSince: c.idleSince,
+    lastOfferAt: now,
+    notBefore: c.notBefore,
+    wrapUpUntil: c.wrapUpUntil,
+    afterWrapUp: c.afterWrapUp,
+  };
 }
 
 /** What the console and the board see; counters of an earlier day read as zero. */

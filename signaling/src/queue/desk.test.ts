@@ -34,7 +34,7 @@ function checkInvariants(desk: Desk): void {
     }
     ok(desk.wrapUps.has(c.id) === (c.state === 'wrap_up'), `clerk ${c.id} in wrap-ups`);
     for (const s of c.skills) {
-      ok((desk.available.get(`${s.queue}|${s.level}`)?.has(c.id) ?? false) === (c.state === 'available'), `clerk ${c.id} availability`);
+      ok((desk.available.get(s.queue)?.[s.level]?.has(c.id) ?? false) === (c.state === 'available'), `clerk ${c.id} availability`);
       const row = counts.get(s.queue) ?? { offline: 0, available: 0, offered: 0, busy: 0, wrap_up: 0, away: 0 };
       row[c.state]++;
       counts.set(s.queue, row);

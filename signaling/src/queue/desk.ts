@@ -45,8 +45,8 @@ export class DeskState {
   /** Waiting keys that hold a ticket, by the sort key of their head ticket (the match step's entry). */
   readonly active = new SortedSet();
   readonly clerks = new Map<ClerkId, ClerkRecord>();
-  /** `${queue}|${level}` → available clerks by strategy key. */
-  readonly available = new Map<string, SortedSet>();
+  /** Per queue, available clerks of each skill level (index = level) by strategy key. */
+  readonly available = new Map<QueueId, SortedSet[]>();
   readonly clerkCounts = new Map<QueueId, Record<ClerkState, number>>();
   /** Per queue, how many staffed clerks hold each skill level (index = level). */
   readonly staffedLevels = new Map<QueueId, number[]>();
@@ -88,9 +88,10 @@ export class DeskState {
   }
 
   availableSet(queue: QueueId, level: number): SortedSet {
-    const key = `${queue}|${level}`;
-    let set = this.available.get(key);
-    if (!set) this.available.set(key, (set = new SortedSet()));
+    let levels = this.available.get(queue);
+    if (!levels) this.available.set(queue, (levels = []));
+    let set = levels[level];
+    if (!set) levels[level] = set = new SortedSet();
     return set;
   }
 
@@ -178,6 +179,29 @@ export class DeskState {
     if (next.state === 'offered' && next.offerDeadline !== null) this.offers.add(next.id, next.offerDeadline);
     if (next.state === 'wrap_up' && next.wrapUpUntil !== null) this.wrapUps.add(next.id, next.wrapUpUntil);
     this.events.push({ type: 'clerk:state-changed', clerk: toClerkView(next, day) });
+  }
+
+  /**
+   * Writes one offer: what putTicket and putClerk would do for the two `offer` transitions (waiting
+   * ticket → offered, available clerk → offered), without their general cases, as the match step makes
+   * many of them (desk.test.ts checks the indexes after random walks that include offers).
+   */
+  putOffer(ticket: TicketRecord, nextTicket: TicketRecord, clerk: ClerkRecord, nextClerk: ClerkRecord, now: number): void {
+    const key = waitingKey(ticket);
+    if (this.waiting.get(key)?.delete(ticket.id)) this.refreshActive(key);
+    this.tickets.set(nextTicket.id, nextTicket);
+    this.events.push({ type: 'ticket:moved', ticketId: nextTicket.id, queue: nextTicket.queue, state: 'offered', reason: 'offered' });
+    this.touched.add(nextTicket.queue);
+    for (const s of clerk.skills) {
+      const counts = this.counts(s.queue);
+      counts.available--;
+      counts.offered++;
+      this.availableSet(s.queue, s.level).delete(clerk.id);
+      this.touched.add(s.queue);
+    }
+    this.clerks.set(nextClerk.id, nextClerk);
+    if (nextClerk.offerDeadline !== null) this.offers.add(nextClerk.id, nextClerk.offerDeadline);
+    this.events.push({ type: 'clerk:state-changed', clerk: toClerkView(nextClerk, dayOf(now)) });
   }
 
   recordArrival(queue: QueueId, now: number): void {

@@ -25,14 +25,12 @@ import type { DeskState } from './desk';
 import type { ClerkRecord, OfferRecord, TicketRecord } from './model';
 import { ticketTransition } from './ticket';
 import type { ClerkId, QueueId } from '@ablak/protocol';
+import type { Entry } from './sorted';
 
 export function eligible(clerk: ClerkRecord, ticket: TicketRecord, now: number): boolean {
-  return (
-    clerk.state === 'available' &&
-    clerk.notBefore <= now &&
-    clerk.languages.includes(ticket.language) &&
-    ticket.accessibility.every((need) => clerk.accessibility.includes(need))
-  );
+  if (clerk.state !== 'available' || clerk.notBefore > now || !clerk.languages.includes(ticket.language)) return false;
+  for (const need of ticket.accessibility) if (!clerk.accessibility.includes(need)) return false;
+  return true;
 }
 
 /** Runs one match step on the desk; returns the offers made (events are queued on the desk). */
@@ -42,9 +40,12 @@ export function matchStep(desk: DeskState, now: number, limit: number): OfferRec
   const dead = new Set<string>();
   while (offers.length < limit) {
     let offer: OfferRecord | null = null;
-    for (const { id: key } of desk.active.values()) {
+    for (let rank = 0; ; rank++) {
+      const entry = desk.active.at(rank);
+      if (!entry) break;
+      const key = entry.id;
       if (dead.has(key)) continue;
-      offer = key.startsWith('@') ? tryDirect(desk, key, now) : tryQueue(desk, key as QueueId, now);
+      offer = key.charCodeAt(0) === 64 ? tryDirect(desk, key, now) : tryQueue(desk, key as QueueId, now);
       if (offer) break; // the offer moved `active`: take the order again
       dead.add(key);
     }
@@ -65,24 +66,23 @@ function tryDirect(desk: DeskState, key: string, now: number): OfferRecord | nul
 function tryQueue(desk: DeskState, queue: QueueId, now: number): OfferRecord | null {
   if ((desk.clerkCounts.get(queue)?.available ?? 0) === 0) return null;
   const waiting = desk.waiting.get(queue);
-  if (!waiting) return null;
+  const levels = desk.available.get(queue);
+  if (!waiting || !levels) return null;
   const best = desk.bestStaffedLevel(queue);
   const tierMs = desk.catalogue.tierStep(queue) * 1000;
   const depth = desk.options.scanDepth;
-  let seen = 0;
-  for (const entry of waiting.values()) {
-    if (seen++ >= depth) break;
-    const ticket = desk.tickets.get(entry.id as TicketRecord['id']);
+  const tickets = Math.min(depth, waiting.size);
+  for (let i = 0; i < tickets; i++) {
+    const ticket = desk.tickets.get((waiting.at(i) as Entry).id as TicketRecord['id']);
     if (!ticket) continue;
     const waitedMs = now - ticket.queuedAt;
     for (let level = best; level <= 9; level++) {
       if (level > best && waitedMs < (level - best) * tierMs) break;
-      const set = desk.available.get(`${queue}|${level}`);
-      if (!set || set.size === 0) continue;
-      let tried = 0;
-      for (const c of set.values()) {
-        if (tried++ >= depth) break;
-        const clerk = desk.clerks.get(c.id as ClerkId);
+      const set = levels[level];
+      if (!set) continue;
+      const clerks = Math.min(depth, set.size);
+      for (let j = 0; j < clerks; j++) {
+        const clerk = desk.clerks.get((set.at(j) as Entry).id as ClerkId);
         if (clerk && eligible(clerk, ticket, now)) return makeOffer(desk, ticket, clerk, now);
       }
     }
@@ -95,8 +95,7 @@ function makeOffer(desk: DeskState, ticket: TicketRecord, clerk: ClerkRecord, no
   const deadline = now + timeout * 1000;
   const nextTicket = ticketTransition(ticket, { type: 'offer', clerkId: clerk.id, deadline }, now);
   const nextClerk = clerkTransition(clerk, { type: 'offer', ticketId: ticket.id, deadline }, now);
-  desk.putTicket(ticket, nextTicket, 'offered');
-  desk.putClerk(clerk, nextClerk, now);
+  desk.putOffer(ticket, nextTicket, clerk, nextClerk, now);
   const offer: OfferRecord = { clerkId: clerk.id, ticket: nextTicket, offeredAt: now, deadline };
   desk.events.push({ type: 'offer:made', offer });
   return offer;

@@ -10,10 +10,6 @@ export interface Entry {
   id: string;
 }
 
-function before(a: Entry, b: Entry): boolean {
-  return a.score < b.score || (a.score === b.score && a.id < b.id);
-}
-
 export class SortedSet {
   private chunks: Entry[][] = [];
   private readonly scores = new Map<string, number>();
@@ -32,16 +28,22 @@ export class SortedSet {
 
   /** Adds or moves `id` to `score`. */
   add(id: string, score: number): void {
-    if (this.scores.has(id)) this.delete(id);
+    const old = this.scores.get(id);
+    if (old !== undefined) {
+      if (old === score) return;
+      this.remove(id, old);
+    }
     this.scores.set(id, score);
     const entry = { score, id };
-    const ci = this.chunkFor(entry);
+    const ci = this.chunkFor(score, id);
     const chunk = this.chunks[ci];
     if (!chunk) {
       this.chunks.push([entry]);
       return;
     }
-    chunk.splice(lowerBound(chunk, entry), 0, entry);
+    const i = lowerBound(chunk, score, id);
+    if (i === chunk.length) chunk.push(entry);
+    else chunk.splice(i, 0, entry);
     if (chunk.length > CHUNK * 2) this.chunks.splice(ci, 1, chunk.slice(0, CHUNK), chunk.slice(CHUNK));
   }
 
@@ -49,19 +51,37 @@ export class SortedSet {
     const score = this.scores.get(id);
     if (score === undefined) return false;
     this.scores.delete(id);
-    const entry = { score, id };
-    const ci = this.chunkFor(entry);
-    const chunk = this.chunks[ci];
-    if (!chunk) return false;
-    const i = lowerBound(chunk, entry);
-    if (chunk[i]?.id === id) chunk.splice(i, 1);
-    if (chunk.length === 0) this.chunks.splice(ci, 1);
+    this.remove(id, score);
     return true;
+  }
+
+  private remove(id: string, score: number): void {
+    const ci = this.chunkFor(score, id);
+    const chunk = this.chunks[ci];
+    if (!chunk) return;
+    const i = lowerBound(chunk, score, id);
+    if (chunk[i]?.id !== id) return;
+    // the head leaves most often (a match takes it): shift is O(1) for V8's arrays
+    if (i === 0) chunk.shift();
+    else if (i === chunk.length - 1) chunk.pop();
+    else chunk.splice(i, 1);
+    if (chunk.length === 0) this.chunks.splice(ci, 1);
   }
 
   /** Lowest entry, or undefined. */
   first(): Entry | undefined {
     return this.chunks[0]?.[0];
+  }
+
+  /** The entry of rank `rank` (0 = lowest), or undefined; O(1) within the first chunk. */
+  at(rank: number): Entry | undefined {
+    let r = rank;
+    for (let c = 0; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c] as Entry[];
+      if (r < chunk.length) return chunk[r];
+      r -= chunk.length;
+    }
+    return undefined;
   }
 
   /** Entries in order, lowest first. */
@@ -102,34 +122,37 @@ export class SortedSet {
         n += chunk.length;
         continue;
       }
-      n += lowerBound(chunk, { score, id: '' });
+      n += lowerBound(chunk, score, '');
       break;
     }
     return n;
   }
 
-  private chunkFor(entry: Entry): number {
+  private chunkFor(score: number, id: string): number {
     let lo = 0;
     let hi = this.chunks.length - 1;
     if (hi < 0) return 0;
-    // first chunk whose last entry is not before `entry`; else the last chunk
+    // first chunk whose last entry is not before (score, id); else the last chunk
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       const chunk = this.chunks[mid] as Entry[];
-      const last = chunk[chunk.length - 1] as Entry;
-      if (before(last, entry)) lo = mid + 1;
+      if (before(chunk[chunk.length - 1] as Entry, score, id)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 }
 
-function lowerBound(chunk: Entry[], entry: Entry): number {
+function before(a: Entry, score: number, id: string): boolean {
+  return a.score < score || (a.score === score && a.id < id);
+}
+
+function lowerBound(chunk: Entry[], score: number, id: string): number {
   let lo = 0;
   let hi = chunk.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (before(chunk[mid] as Entry, entry)) lo = mid + 1;
+    if (before(chunk[mid] as Entry, score, id)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
