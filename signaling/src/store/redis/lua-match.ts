@@ -5,26 +5,27 @@
  * put_ticket/put_clerk would for the two `offer` transitions.
  *
  * Inside a script each redis.call costs ~1–2 µs of Redis CPU whatever the command does (argv objects,
- * command lookup, stats, the reply converted to Lua), far more than the small commands themselves, so
- * the script is built to make few calls (see bench/README.md, "match"):
+ * command lookup, stats, the reply converted to Lua), more than the small commands themselves, so the
+ * script is built to make few calls (see bench/README.md, "match"):
  * - no JSON is decoded or encoded: tickets and clerks are hashes (records.ts); the match reads only
  *   the plain fields it needs (one HMGET each), writes only the fields an offer changes (one HSET
  *   each), and splices the records' stored JSON (`s`, clerk view `v`) into the events and the reply;
- * - an offer writes no counts: clerks available/offered per queue are derived on read (clerk_counts);
- * - a queue is read once per call: settings and staffed levels from one HGETALL of `qc:<queue>`;
- * - `active` (queue key → sort key of its head ticket) is read a page at a time and kept in the
- *   script; the queues whose head moved are written back once at the end, as are all offer deadlines
- *   (one ZADD each per call, not per offer);
+ * - an offer writes no per-state counts: available clerks per queue live in one hash `avn`, read
+ *   with each page of `active` (a queue nobody can serve costs no call) and written once per call;
+ *   offered clerks are derived on read (clerk_counts);
+ * - `active` (queue key → sort key of its head ticket) is read a page at a time (8, 16 … 64) and kept
+ *   in the script; the queues whose head moved, and all offer deadlines, are written once per call;
+ * - a queue's settings and staffed levels come from one HGETALL of `qc:<queue>`, once per call;
  * - a queue's first two tickets are read with their scores: offering the head gives the queue's new
- *   place in `active` without another read; the first clerk of a level is read once and serves both as
- *   "is anyone available here" and as the first candidate; deeper pages (4, 16 … up to the scan
- *   depth) only when the heads do not match;
+ *   place in `active` without another read; deeper pages (4, 16 … up to the scan depth) only when the
+ *   heads do not match;
  * - a queue that yielded no offer is not tried again in the same call (nothing in a match step can
  *   make it match: clerks only leave availability), so a batch never rescans dead queues;
  * - the call's events go out in one PUBLISH.
- * Per usual offer: 6 calls to read (queue, waiting head, ticket, available head, clerk) and 4 + one
- * per skill of the clerk to write (ticket, waiting set, clerk, available sets); per call: `active`
- * read, `active` and `offers` written, PUBLISH.
+ * Usual offer: 4 reads (waiting head, ticket, available head, clerk) and 3 + one per skill of the
+ * clerk writes (ticket, waiting set, clerk, available sets), plus the queue's HGETALL once per call;
+ * per call: `active` and `avn` read, `active`, `offers` and `avn` written, PUBLISH (bench: ~9 calls
+ * per offer in batches of 16, ~17 for one offer per call; the JSON script made ~19 and ~24).
  * ARGV: 1 now · 2 day · 3, 4, 5 (retention, grace, reject delay: unused here) · 6 scan depth · 7 most offers.
  * Reply: `{"ok":[offer, …]}`.
  */
@@ -123,7 +124,7 @@ end
 -- costs nothing; offers count down \`taken\`, written back once at the end
 local avn, taken = {}, {}
 local dead = {}
-local page_size = 4
+local page_size = 8
 local function best_key()
   while true do
     local e = act[1]
@@ -280,12 +281,15 @@ if #deadlines > 0 then
   end
   if #heads > 0 then many('ZADD', P .. 'active', heads) end
   if #gone > 0 then many('ZREM', P .. 'active', gone) end
-  local qs, vals = {}, {}
-  for q in pairs(taken) do qs[#qs + 1] = q end
-  for from = 1, #qs, 2000 do
-    local n = redis.call('HMGET', P .. 'avn', unpack(qs, from, math.min(from + 1999, #qs)))
+  -- new avn values: known for the queues a page read, the others (a clerk's other skills) read now
+  local unread, vals = {}, {}
+  for q, d in pairs(taken) do
+    if avn[q] then vals[#vals + 1] = q vals[#vals + 1] = avn[q] + d else unread[#unread + 1] = q end
+  end
+  for from = 1, #unread, 2000 do
+    local n = redis.call('HMGET', P .. 'avn', unpack(unread, from, math.min(from + 1999, #unread)))
     for i = 1, #n do
-      local q = qs[from + i - 1]
+      local q = unread[from + i - 1]
       vals[#vals + 1] = q
       vals[#vals + 1] = (tonumber(n[i]) or 0) + taken[q]
     end
