@@ -61,6 +61,11 @@ export const mediaRequests = defineRequests({
       createSendTransport: z.boolean().default(true),
       createRecvTransport: z.boolean().default(true),
       forceTcp: z.boolean().default(false),
+      /**
+       * Make paused consumers of everything already in the room and answer them (needs
+       * `rtpCapabilities`): the client wires them up with its receive transport, no consume round trip.
+       */
+      consume: z.boolean().default(false),
     }),
     result: z.object({
       routerRtpCapabilities: RtpCapabilities,
@@ -68,6 +73,8 @@ export const mediaRequests = defineRequests({
       recvTransport: TransportOptions.nullable(),
       peers: z.array(RemotePeer),
       producers: z.array(RemoteProducer),
+      /** With `consume`: consumers of some or all of `producers`, already made (the client resumes them). */
+      consumers: z.array(ConsumerOptions).optional(),
       iceServers: z.array(IceServer),
     }),
   },

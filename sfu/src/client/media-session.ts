@@ -435,9 +435,12 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       // codecs (every Ablak router does): the join then carries our capabilities, and loading the device
       // (probe peer connections) and the set-capabilities round trip drop out of the call's start.
       this.device ??= loadedDevice;
+      const known = this.device?.loaded === true;
       const joined = await this.request('media:join', {
-        ...(this.device?.loaded ? { rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown> } : {}),
+        ...(known ? { rtpCapabilities: (this.device as Device).rtpCapabilities as unknown as Record<string, unknown> } : {}),
         forceTcp: this.options.forceTcp,
+        // The SFU makes our consumers in the same step when it knows what this browser can decode.
+        consume: known && this.options.autoConsume,
       });
       const routerCaps = JSON.stringify(joined.routerRtpCapabilities);
       if (this.device?.loaded && this.device !== loadedDevice) {
@@ -457,9 +460,23 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       this.joinedOnce = true;
       this.setState('connected');
       this.startStats();
-      const toConsume = [...new Set([...joined.producers.map((p) => p.producerId), ...this.pendingProducers])];
+      const premade = joined.consumers ?? [];
+      const have = new Set(premade.map((c) => c.producerId));
+      const toConsume = [...new Set([...joined.producers.map((p) => p.producerId), ...this.pendingProducers])].filter((id) => !have.has(id));
       this.pendingProducers.clear();
-      await Promise.all([this.local.republish(), this.options.autoConsume ? this.consume(toConsume) : undefined]);
+      const recv = this.recvTransport;
+      const receiving = async () => {
+        if (recv && premade.length > 0) {
+          for (const c of premade) this.consuming.add(c.producerId);
+          try {
+            await this.addAndResume(recv, premade);
+          } finally {
+            for (const c of premade) this.consuming.delete(c.producerId);
+          }
+        }
+        if (this.options.autoConsume) await this.consume(toConsume);
+      };
+      await Promise.all([this.local.republish(), receiving()]);
     };
     this.joining = this.joining.then(run, run).catch((error: RequestError) => {
       this.emit('error', error);

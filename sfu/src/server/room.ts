@@ -26,6 +26,8 @@ export interface JoinRequest {
   createSendTransport: boolean;
   createRecvTransport: boolean;
   forceTcp: boolean;
+  /** Answer consumers of the producers already here (the peer sent its capabilities). */
+  consume?: boolean;
 }
 
 export type JoinResult = ResultOf<MediaRequests, 'media:join'>;
@@ -114,12 +116,21 @@ export class Room extends TypedEmitter<RoomEvents> implements PreparingRoom {
       );
       const others = [...this.peers.values()].filter((p) => p !== peer);
       if (isNew && !peer.hidden) this.broadcast(peer, (p) => p.notify('media:peer-joined', describePeer(peer)));
+      const consumers: ConsumerOptions[] = [];
+      if (request.consume && request.rtpCapabilities && transports.recv && peer.claims.canSubscribe) {
+        // Best effort, all at once: a producer that fails here is consumed by the client as usual.
+        const made = await Promise.all(
+          others.flatMap((owner) => owner.producerList.map((entry) => this.consumeVia(peer, owner, entry).catch(() => null))),
+        );
+        for (const consumer of made) if (consumer) consumers.push(consumer);
+      }
       return {
         routerRtpCapabilities: this.routerRef.rtpCapabilities,
         sendTransport: transports.send,
         recvTransport: transports.recv,
         peers: others.filter((p) => !p.hidden).map(describePeer),
         producers: others.flatMap((p) => p.producerList.map((entry) => describeProducer(p, entry))),
+        ...(request.consume ? { consumers } : {}),
         iceServers,
       };
     } catch (error) {

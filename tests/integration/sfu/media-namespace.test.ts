@@ -70,6 +70,27 @@ describe('the /media namespace with a real worker', () => {
     expect(c.joined.producers.map((p) => p.producerId)).toEqual([producerId]);
   });
 
+  it('answers a join that asks for it with consumers of what is already in the room, paused until resumed', async () => {
+    const room = newRoom();
+    const a = await joinAs(room, 'clerk-j1', { role: 'clerk' });
+    const { producerId } = await a.client.must('media:produce', {
+      transportId: a.joined.sendTransport!.id,
+      kind: 'audio',
+      rtpParameters: syntheticRtpParameters('audio', 3131),
+      source: 'mic',
+    });
+    const b = await MediaClient.connect(sfu.url, sfu.grant({ room, peer: PeerId.parse('citizen-j1') }));
+    clients.push(b);
+    const joined = await b.must('media:join', { rtpCapabilities: a.joined.routerRtpCapabilities, consume: true });
+    expect(joined.consumers).toHaveLength(1);
+    expect(joined.consumers?.[0]).toMatchObject({ producerId, peerId: 'clerk-j1', kind: 'audio' });
+    await b.must('media:resume-consumer', { consumerIds: [joined.consumers![0]!.id] });
+    // Without capabilities, or without asking, the join answers none (the client consumes).
+    const c = await MediaClient.connect(sfu.url, sfu.grant({ room, peer: PeerId.parse('citizen-j2') }));
+    clients.push(c);
+    expect((await c.must('media:join', { consume: true })).consumers).toEqual([]);
+  });
+
   it('never announces a hidden peer, refuses it a send transport, and lets it consume', async () => {
     const room = newRoom();
     const clerk = await joinAs(room, 'clerk-2', { role: 'clerk' });
