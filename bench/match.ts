@@ -89,6 +89,8 @@ interface Measured {
   clientCpuMicros: number;
   /** redis-server CPU µs per offer (INFO cpu), NaN for MemoryStore. */
   serverCpuMicros: number;
+  /** Commands the match script ran inside Redis per offer (INFO commandstats), NaN for MemoryStore. */
+  commandsPerOffer: number;
 }
 
 /**
@@ -102,9 +104,11 @@ async function measure(store: Store, clerks: ClerkId[], phase: Phase, redisPort?
   let timedMs = 0;
   let clientCpu = 0;
   let serverCpu = 0;
+  let commands = 0;
   let now = T0 + 1_000_000 + Math.floor(Math.random() * 1000);
   while (offers < phase.maxOffers && timedMs < phase.maxMs) {
     const serverBefore = redisPort ? await redisCpuSeconds(redisPort) : 0;
+    const commandsBefore = redisPort ? await scriptCommands(redisPort) : 0;
     const cpu = process.cpuUsage();
     const started = performance.now();
     let exhausted = false;
@@ -122,6 +126,7 @@ async function measure(store: Store, clerks: ClerkId[], phase: Phase, redisPort?
     const used = process.cpuUsage(cpu);
     clientCpu += used.user + used.system;
     if (redisPort) serverCpu += (await redisCpuSeconds(redisPort)) - serverBefore;
+    if (redisPort) commands += (await scriptCommands(redisPort)) - commandsBefore;
     // give every clerk back: offers time out, clerks return (not timed)
     now += 60_000;
     await store.sweep(now);
@@ -139,6 +144,7 @@ async function measure(store: Store, clerks: ClerkId[], phase: Phase, redisPort?
     p99: s.p99,
     clientCpuMicros: clientCpu / Math.max(1, offers),
     serverCpuMicros: redisPort ? (serverCpu * 1e6) / Math.max(1, offers) : Number.NaN,
+    commandsPerOffer: redisPort ? commands / Math.max(1, offers) : Number.NaN,
   };
 }
 
@@ -189,7 +195,8 @@ async function run(): Promise<BenchResult[]> {
     if (kind === 'MemoryStore') {
       add(`MemoryStore CPU per offer at ${at}, ${how}`, m.clientCpuMicros, 'µs', 'process CPU per offer (immune to the scheduler on a shared box); 1e6/x is the one-core ceiling');
     } else {
-      add(`RedisStore redis-server CPU per offer at ${at}, ${how}`, m.serverCpuMicros, 'µs', 'INFO cpu (user+sys) per offer, incl. network and AOF; 1e6/x is the one-core ceiling');
+      add(`RedisStore redis-server CPU per offer at ${at}, ${how}`, m.serverCpuMicros, 'µs', `INFO cpu (user+sys) per offer, incl. network and AOF (${durability}); 1e6/x is the one-core ceiling`);
+      add(`RedisStore commands per offer inside the script at ${at}, ${how}`, m.commandsPerOffer, 'commands', 'INFO commandstats: redis.call()s per offer (each costs ~1–2 µs of Redis CPU whatever it does); independent of load');
     }
   };
 
@@ -205,6 +212,10 @@ async function run(): Promise<BenchResult[]> {
 
   if (!STORES.includes('redis')) return results;
   const redis = await startRedis();
+  // the bench's redis-server runs Ablak's config (infra/redis/redis.conf); say what durability it had
+  const conf = (await redisCommand(redis.port, ['CONFIG', 'GET', 'append*'])).trim().split('\n');
+  const setting = (name: string) => conf[conf.indexOf(name) + 1] ?? '?';
+  durability = `appendonly ${setting('appendonly')}, appendfsync ${setting('appendfsync')}`;
   try {
     let n = 0;
     for (const tickets of TICKETS) {
@@ -243,6 +254,18 @@ async function run(): Promise<BenchResult[]> {
     await redis.stop();
   }
   return results;
+}
+
+let durability = '?';
+
+/** Commands run so far, except the script calls themselves and the bench's own INFO/CONFIG. */
+async function scriptCommands(port: number): Promise<number> {
+  const info = await redisCommand(port, ['INFO', 'commandstats']);
+  let n = 0;
+  for (const m of info.matchAll(/cmdstat_([\w|]+):calls=(\d+)/g)) {
+    if (!/^(evalsha|eval|info|config|client|hello|select|script)/.test(m[1] ?? '')) n += Number(m[2]);
+  }
+  return n;
 }
 
 /** redis-server's own CPU seconds (user + sys) so far. */
