@@ -16,18 +16,23 @@ export function usePreparedOffer(socket: ClerkSocket | null, standby: MediaSessi
   useEffect(() => {
     if (!socket || !standby || !ticketId) return;
     let cancelled = false;
-    const preparing = (async () => {
+    const preparing = (async (): Promise<string | null> => {
       try {
         const { media } = await request(socket, 'offer:prepare-media', { ticketId });
-        if (!cancelled) await standby.prepare(media);
+        if (cancelled) return null;
+        await standby.prepare(media);
+        return media.room;
       } catch {
         // The offer went away meanwhile, or the call is on another SFU node: accept joins as before.
+        return null;
       }
     })();
     return () => {
       cancelled = true;
-      // Accepted: the call takes the preparation over. Otherwise (declined, withdrawn) drop it.
-      if (!inCallRef.current) void preparing.then(() => standby.unprepare()).catch(() => undefined);
+      // Accepted: the call takes the preparation over. Otherwise (declined, withdrawn) drop it, unless
+      // a newer offer's preparation replaced it already.
+      if (inCallRef.current) return;
+      void preparing.then((room) => (room ? standby.unprepare(room) : undefined)).catch(() => undefined);
     };
   }, [socket, standby, ticketId]);
 }

@@ -109,6 +109,8 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   private readonly prepared = new Map<string, { wired: { consumer: msc.Consumer; remote: RemoteTrack } | null; live: boolean }>();
   /** The preparation in flight (switchRoom waits for it). */
   private preparing: Promise<void> = Promise.resolve();
+  /** The room of the current preparation, if any. */
+  private preparedFor: string | null = null;
   private readonly remotePeers = new Map<string, RemotePeer>();
   /** Producers announced before the receive transport existed (pushes can overtake the join's set-up). */
   private readonly pendingProducers = new Set<string>();
@@ -282,6 +284,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     await this.joining.catch(() => undefined);
     const transport = this.recvTransport;
     if (!transport || transport.closed) return false;
+    this.preparedFor = access.room;
     const run = (async () => {
       this.dropPrepared();
       const { consumers } = await this.request('media:prepare', { grant: access.grant });
@@ -292,9 +295,14 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     return true;
   }
 
-  /** Drops a preparation (the offer went away); harmless when there is none. */
-  async unprepare(): Promise<void> {
+  /**
+   * Drops a preparation (the offer went away); harmless when there is none. With `room`, only a
+   * preparation for that room (a newer one for another offer stays).
+   */
+  async unprepare(room?: string): Promise<void> {
     await this.preparing;
+    if (room !== undefined && this.preparedFor !== room) return;
+    this.preparedFor = null;
     this.dropPrepared();
     if (this.socket?.connected) await this.request('media:unprepare', {}).catch(() => undefined);
   }
@@ -314,6 +322,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     await this.preparing;
     const transport = this.recvTransport;
     const home = access === this.homeAccess;
+    this.preparedFor = null;
     const entered = await this.request('media:switch-room', home ? {} : { grant: access.grant });
     this.access = access;
     this.socket.auth = { token: access.grant, protocolVersion: PROTOCOL_VERSION };
