@@ -154,7 +154,8 @@ local function best_key()
   end
 end
 
-local offers = {}
+local reply = {}
+local made = 0
 local deadlines = {}
 -- the two offer transitions (queue/ticket.ts, queue/clerk.ts) and their index moves.
 -- head: t was its waiting set's head; then nxt_score is the next ticket's (nil: the set is empty)
@@ -181,16 +182,34 @@ local function make_offer(t, c, key, timeout, head, nxt_score)
     insert(e)
   end
 
-  local tid, cid = jstr(t.id), jstr(c.id)
-  local tj = '{"state":"offered","stateSince":' .. NOWS .. ',"offeredTo":' .. cid .. ',"offerDeadline":' .. dls .. ',' .. sub(t.s, 2)
-  local today = c.cd == DAY
-  local offer = '{"clerkId":' .. cid .. ',"ticket":' .. tj .. ',"offeredAt":' .. NOWS .. ',"deadline":' .. dls .. '}'
+  -- the reply and the events as fragments joined once (every new Lua string is hashed in full, so
+  -- no intermediate record, offer or event string is built): the stored JSON is spliced in
+  local cid = jstr(c.id)
+  local offer = { '{"clerkId":', cid, ',"ticket":{"state":"offered","stateSince":', NOWS, ',"offeredTo":', cid,
+    ',"offerDeadline":', dls, ',', sub(t.s, 2), ',"offeredAt":', NOWS, ',"deadline":', dls, '}' }
+  local r = #reply
+  if r > 0 then r = r + 1 reply[r] = ',' end
+  for i = 1, #offer do reply[r + i] = offer[i] end
   local n = #events
-  events[n + 1] = '{"type":"ticket:moved","ticketId":' .. tid .. ',"queue":' .. jstr(t.queue) .. ',"state":"offered","reason":"offered"}'
-  events[n + 2] = '{"type":"clerk:state-changed","clerk":{"state":"offered","stateSince":' .. NOWS
-    .. ',"callsToday":' .. (today and c.calls or '0') .. ',"talkSecondsToday":' .. (today and c.talk or '0') .. ',' .. sub(c.v, 2) .. '}'
-  events[n + 3] = '{"type":"offer:made","offer":' .. offer .. '}'
-  offers[#offers + 1] = offer
+  if n > 0 then n = n + 1 events[n] = ',' end
+  events[n + 1] = '{"type":"ticket:moved","ticketId":'
+  events[n + 2] = jstr(t.id)
+  events[n + 3] = ',"queue":'
+  events[n + 4] = jstr(t.queue)
+  events[n + 5] = ',"state":"offered","reason":"offered"},{"type":"clerk:state-changed","clerk":{"state":"offered","stateSince":'
+  events[n + 6] = NOWS
+  events[n + 7] = ',"callsToday":'
+  local today = c.cd == DAY
+  events[n + 8] = today and c.calls or '0'
+  events[n + 9] = ',"talkSecondsToday":'
+  events[n + 10] = today and c.talk or '0'
+  events[n + 11] = ','
+  events[n + 12] = sub(c.v, 2)
+  events[n + 13] = '},{"type":"offer:made","offer":'
+  n = n + 13
+  for i = 1, #offer do events[n + i] = offer[i] end
+  events[n + #offer + 1] = '}'
+  made = made + 1
   return true
 end
 
@@ -258,7 +277,7 @@ local function try_direct(key)
   return make_offer(t, c, key, queue(t.queue).timeout, true, h[4])
 end
 
-while #offers < LIMIT do
+while made < LIMIT do
   local e = best_key()
   if not e then break end
   local key = e[1]
@@ -295,8 +314,10 @@ if #deadlines > 0 then
     end
   end
   many('HSET', P .. 'avn', vals)
-  events[#events + 1] = '{"type":"stats:changed","queues":' .. jstr(touched_list) .. '}'
-  redis.call('PUBLISH', P .. 'events', '[' .. table.concat(events, ',') .. ']')
+  events[#events + 1] = ',{"type":"stats:changed","queues":'
+  events[#events + 1] = jstr(touched_list)
+  events[#events + 1] = '}]'
+  redis.call('PUBLISH', P .. 'events', '[' .. table.concat(events))
 end
-return '{"ok":[' .. table.concat(offers, ',') .. ']}'
+return '{"ok":[' .. table.concat(reply) .. ']}'
 `;
