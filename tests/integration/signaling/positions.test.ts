@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueuePosition } from '@ablak/protocol';
+import type { RunningSignaling } from '@ablak/signaling';
+import { expectOk, Fixture, type Client } from './harness';
+
+/** Pushes of a citizen's place while they wait (no clerk is on shift, so nobody is matched). */
+describe('queue places pushed to waiting citizens', () => {
+  const fx = new Fixture();
+  let server: RunningSignaling;
+
+  const waiting = async (
+    body: Record<string, unknown> = { caseType: 'DRV-01' },
+  ): Promise<{ s: Client; position: QueuePosition }> => {
+    const t = await fx.ticket(server.url, body);
+    return join(t.citizenToken, t.resumeSecret);
+  };
+
+  const join = async (token: string, resumeSecret: string) => {
+    const s = await fx.connect(server.url, '/citizen', { token, resumeSecret });
+    const ack = expectOk(await s.request<{ position: QueuePosition }>('queue:join'));
+    return { s, position: ack.position };
+  };
+
+  /** Every position push the socket gets from now on. */
+  const pushes = (s: Client): QueuePosition[] => {
+    const seen: QueuePosition[] = [];
+    s.on('queue:position-changed', (p: QueuePosition) => seen.push(p));
+    return seen;
+  };
+
+  beforeAll(async () => {
+    server = await fx.server();
+  });
+  afterAll(() => fx.close());
+
+  it('moves nobody when a ticket lands behind everyone, and tells those behind when one jumps ahead or leaves', async () => {
+    const a = await waiting();
+    const b = await waiting();
+    expect([a.position.position, b.position.position]).toEqual([1, 2]);
+    const seenA = pushes(a.s);
+    const seenB = pushes(b.s);
+
+    // A plain arrival lands at the back: the places ahead did not change, so nothing is pushed.
+    const c = await waiting();
+    expect(c.position.position).toBe(3);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(seenA).toEqual([]);
+    expect(seenB).toEqual([]);
+
+    // An appointment check-in ranks ahead of all three: each is told its new place.
+    const slotStart = new Date(Date.now() + 10 * 60_000).toISOString();
+    const booked = await fx.post<{ code: string }>(server.url, '/api/appointments', {
+      caseType: 'DRV-01',
+      displayName: 'Nagy Éva',
+      slotStart,
+    });
+    if (!booked.body.ok) throw new Error('booking failed');
+    const movedA = a.s.next<QueuePosition>('queue:position-changed', (p) => p.position === 2);
+    const movedC = c.s.next<QueuePosition>('queue:position-changed', (p) => p.position === 4);
+    const checkIn = await fx.post<{ citizenToken: string; resumeSecret: string }>(
+      server.url,
+      `/api/appointments/${booked.body.code}/check-in`,
+      {},
+    );
+    if (!checkIn.body.ok) throw new Error('check-in failed');
+    await Promise.all([movedA, movedC]);
+    const vip = await join(checkIn.body.citizenToken, checkIn.body.resumeSecret);
+    expect(vip.position.position).toBe(1);
+
+    // Someone ahead leaves: those behind move up.
+    const upB = b.s.next<QueuePosition>('queue:position-changed', (p) => p.position === 2);
+    const upC = c.s.next<QueuePosition>('queue:position-changed', (p) => p.position === 3);
+    expectOk(await a.s.request('queue:leave'));
+    await Promise.all([upB, upC]);
+
+    // And an arrival behind everyone after all that still moves nobody.
+    const vipSeen = pushes(vip.s);
+    const before = seenB.length;
+    const d = await waiting();
+    expect(d.position.position).toBe(4);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(vipSeen).toEqual([]);
+    expect(seenB.length).toBe(before);
+  });
+});
