@@ -190,7 +190,7 @@ export async function startSignaling(
 
   const board = new Board(ctx);
   const runner = new Runner(ctx, board);
-  registerCitizenNamespace(ctx);
+  registerCitizenNamespace(ctx, (queue, position) => runner.told(queue, position));
   const clerkNs = registerClerkNamespace(ctx);
   registerSupervisorNamespace(ctx, board);
   // Presence matters only where another node can die under a citizen: in a fleet.

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AblakError, citizenRequests, TicketId, type ChatMessage, type QueuePosition } from '@ablak/protocol';
+import {
+  AblakError,
+  citizenRequests,
+  TicketId,
+  type ChatMessage,
+  type QueueId,
+  type QueuePosition,
+} from '@ablak/protocol';
 import type { Socket } from 'socket.io';
 import { peerIds } from '../calls/media';
 import { rooms, type AppContext } from '../context';
@@ -16,8 +23,11 @@ interface CitizenSession {
   name: string;
 }
 
+/** Told each place a `queue:join` ack gives a citizen (the runner then skips pushing it again). */
+export type PlaceTold = (queue: QueueId, position: QueuePosition) => void;
+
 /** The /citizen namespace: a citizen holding a ticket token waits, is matched, talks, rates. */
-export function registerCitizenNamespace(ctx: AppContext): void {
+export function registerCitizenNamespace(ctx: AppContext, onPlaceTold?: PlaceTold): void {
   const nsp = ctx.io.of('/citizen');
   const logger = ctx.logger.child({ module: 'citizen-ns' });
   const limiter = new RateLimiter(ctx.config.socketEventsPerSecond, 1000);
@@ -69,6 +79,7 @@ export function registerCitizenNamespace(ctx: AppContext): void {
       await socket.join(rooms.ticket(ticket.id));
       (socket.data as { queue?: string }).queue = ticket.queue;
       const position = await positionOf(ticket, now);
+      onPlaceTold?.(ticket.queue, position);
       const media = await ctx.media.tryAccess(
         ticket.room,
         { peer: peerIds.citizen(ticket.id), name: ticket.displayName, role: 'citizen' },

@@ -1,4 +1,4 @@
-import type { QueueId, TicketId } from '@ablak/protocol';
+import type { QueueId, QueuePosition, TicketId } from '@ablak/protocol';
 import type { Logger } from 'pino';
 import { offerView } from '../calls/views';
 import { peerIds } from '../calls/media';
@@ -14,6 +14,8 @@ const POSITIONS_DELAY_MS = 150;
 /** How many places a refresh reads per queue (the store's `positions` limit). */
 const POSITIONS_LIMIT = 1000;
 const ESTIMATE_REFRESH_MS = 10_000;
+/** What a citizen sees of its place: a push is due when this differs from what it was last told. */
+const shownOf = (p: QueuePosition) => `${p.state}|${p.position}|${p.estimatedWaitSeconds}|${p.clerksServing}`;
 /** Position pushes sent in one go before yielding to other work. */
 const PUSH_CHUNK = 64;
 
@@ -65,10 +67,13 @@ export class Runner {
       }
       const to = this.citizens.to(rooms.ticket(e.ticketId));
       if (e.reason === 'offer_returned' || e.reason === 'resumed') {
-        pushCitizen(to, 'queue:position-changed', await this.ctx.store.position(e.ticketId, Date.now()));
+        const position = await this.ctx.store.position(e.ticketId, Date.now());
+        pushCitizen(to, 'queue:position-changed', position);
+        this.told(e.queue, position);
       } else if (e.reason === 'transferred') {
         const position = await this.ctx.store.position(e.ticketId, Date.now());
         pushCitizen(to, 'call:transferred', { queue: e.queue, position });
+        this.told(e.queue, position);
       } else if (e.reason === 'expired' || e.reason === 'cancelled') {
         pushCitizen(to, 'ticket:closed', { state: e.state, reason: e.reason });
       }
@@ -147,6 +152,18 @@ export class Runner {
   }
 
   /**
+   * Notes the place a citizen of `queue` was just told (e.g. in its `queue:join` ack), so the next
+   * refresh does not push the same place again: without this, the first refresh after a crowd joined
+   * re-sent every one of them the place its ack had just given it (19k pushes in one tick).
+   */
+  told(queue: QueueId, position: QueuePosition): void {
+    if (position.state !== 'waiting') return;
+    let told = this.lastPushed.get(queue);
+    if (!told) this.lastPushed.set(queue, (told = new Map()));
+    told.set(position.ticketId, shownOf(position));
+  }
+
+  /**
    * A new ticket moves only those behind it. It usually lands at the back (same priority, later
    * arrival): then nobody else's place changed, and re-reading the whole queue per arrival (what
    * every enqueue used to cost, O(queue length), the largest item of the join burst profile with
@@ -195,7 +212,7 @@ export class Runner {
       for (const p of positions) {
         const room = rooms.ticket(p.ticketId);
         if (!this.hasLocal('/citizen', room)) continue;
-        const shown = `${p.state}|${p.position}|${p.estimatedWaitSeconds}|${p.clerksServing}`;
+        const shown = shownOf(p);
         after.set(p.ticketId, shown);
         if (before?.get(p.ticketId) === shown) continue;
         pushCitizen(this.citizens.to(room), 'queue:position-changed', p);

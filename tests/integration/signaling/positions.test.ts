@@ -81,5 +81,14 @@ describe('queue places pushed to waiting citizens', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(vipSeen).toEqual([]);
     expect(seenB.length).toBe(before);
+
+    // Someone behind d leaves: the queue is re-read, but d's place (given in its ack) is unchanged,
+    // so d is not told it again.
+    const seenD = pushes(d.s);
+    const e = await waiting();
+    expect(e.position.position).toBe(5);
+    expectOk(await e.s.request('queue:leave'));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(seenD).toEqual([]);
   });
 });
