@@ -4,8 +4,11 @@
  * over HTTP from BENCH_JOIN_URL (case types round-robin), connects a socket per ticket, reports
  * `ready`; on a `go` line on stdin sends `queue:join` from each socket at BENCH_JOIN_RATE per second
  * and reports every ack's latency (send → ack, both in this process) with this process's CPU time
- * and event-loop delay over the burst, so a starved client shows in its own figures. Exits when
- * stdin ends.
+ * and event-loop delay over the burst, so a starved client shows in its own figures. On `drop` it
+ * closes those sockets (reports `dropped`); on `arrive` it runs the same rate of arrivals as a
+ * citizen makes them: ticket over HTTP, socket, `queue:join`, each started on schedule, and reports
+ * the `queue:join` latencies and the whole arrival's (ticket request → join ack). Exits when stdin
+ * ends.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -52,6 +55,7 @@ async function prepare(): Promise<void> {
   const caseTypes = (
     (await (await fetch(`${url}/api/case-types?limit=2000`)).json()) as { caseTypes: { code: string }[] }
   ).caseTypes.map((c) => c.code);
+  caseTypeCodes = caseTypes;
   const failures = new Map<string, number>();
   for (let i = 0; i < count; i += BATCH) {
     const batch = await Promise.allSettled(
@@ -71,8 +75,14 @@ async function prepare(): Promise<void> {
   report({ type: 'ready', ready: sockets.length, failures: Object.fromEntries(failures), caseTypes: caseTypes.length });
 }
 
-async function burst(): Promise<void> {
+/** Starts `n` tasks at `rate` per second and reports their latencies with this process's CPU and loop delay. */
+async function paced(
+  type: string,
+  n: number,
+  task: (i: number) => Promise<{ join: number; total: number } | null>,
+): Promise<void> {
   const latencies: number[] = [];
+  const totals: number[] = [];
   let errors = 0;
   let lateSends = 0;
   const pending: Promise<void>[] = [];
@@ -80,23 +90,24 @@ async function burst(): Promise<void> {
   loop.enable();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  for (let i = 0; i < sockets.length; i++) {
+  for (let i = 0; i < n; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const sent = performance.now();
-    if (sent - due > 5) lateSends++;
+    if (performance.now() - due > 5) lateSends++;
     pending.push(
-      (sockets[i] as Socket)
-        .timeout(10_000)
-        .emitWithAck('queue:join', {})
-        .then((ack: Ack<object>) => {
-          if (!ack.ok) errors++;
-          latencies.push(performance.now() - sent);
-        })
-        .catch(() => {
+      task(i).then(
+        (r) => {
+          if (r === null) errors++;
+          else {
+            latencies.push(r.join);
+            totals.push(r.total);
+          }
+        },
+        () => {
           errors++;
-        }),
+        },
+      ),
     );
   }
   const sendSeconds = (performance.now() - started) / 1000;
@@ -104,12 +115,14 @@ async function burst(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   loop.disable();
+  const round = (l: number) => Math.round(l * 100) / 100;
   report({
-    type: 'result',
-    latencies: latencies.map((l) => Math.round(l * 100) / 100),
+    type,
+    latencies: latencies.map(round),
+    totals: totals.map(round),
     errors,
     lateSends,
-    rate: sockets.length / sendSeconds,
+    rate: n / sendSeconds,
     seconds,
     cpuSeconds: (used.user + used.system) / 1e6,
     loopDelayP99Ms: loop.percentile(99) / 1e6,
@@ -117,13 +130,45 @@ async function burst(): Promise<void> {
   });
 }
 
+async function join(socket: Socket): Promise<number | null> {
+  const sent = performance.now();
+  const ack = (await socket.timeout(10_000).emitWithAck('queue:join', {})) as Ack<object>;
+  return ack.ok ? performance.now() - sent : null;
+}
+
+const burst = () =>
+  paced('result', sockets.length, async (i) => {
+    const ms = await join(sockets[i] as Socket);
+    return ms === null ? null : { join: ms, total: ms };
+  });
+
+let caseTypeCodes: string[] = [];
+const arrived: Socket[] = [];
+
+const arrivals = () =>
+  paced('arrivals', count, async (i) => {
+    const started = performance.now();
+    const t = await ticket(caseTypeCodes[i % caseTypeCodes.length] ?? '');
+    const socket = await connect(t.citizenToken, t.resumeSecret);
+    arrived.push(socket);
+    const ms = await join(socket);
+    return ms === null ? null : { join: ms, total: performance.now() - started };
+  });
+
 const input = createInterface({ input: process.stdin });
 let ready: Promise<void> | null = null;
+const fail = (error: unknown) => report({ type: 'error', message: String(error) });
 input.on('line', (line) => {
-  if (line.trim() === 'go') void ready?.then(burst).catch((error: unknown) => report({ type: 'error', message: String(error) }));
+  const command = line.trim();
+  if (command === 'go') void ready?.then(burst).catch(fail);
+  if (command === 'arrive') void arrivals().catch(fail);
+  if (command === 'drop') {
+    for (const s of sockets.splice(0)) s.disconnect();
+    report({ type: 'dropped' });
+  }
 });
 input.on('close', () => {
-  for (const s of sockets) s.disconnect();
+  for (const s of [...sockets, ...arrived]) s.disconnect();
   setTimeout(() => process.exit(0), 200);
 });
 

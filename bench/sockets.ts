@@ -25,6 +25,8 @@ const PER_CLIENT = 10_000;
 const CONNECT_BUDGET_MS = 180_000;
 const BURST_RATE = 500;
 const BURST_SECONDS = 5;
+/** The idle sockets are real waiting citizens (ticket, socket, queue:join) unless BENCH_WAITING=0. */
+const WAITING = process.env.BENCH_WAITING !== '0';
 
 /** The open-files limit of a process, from /proc (soft limit). */
 function fdLimit(pid: number | undefined): number {
@@ -66,6 +68,7 @@ function startClient(url: string, count: number, prefix: string): LoadClient {
       BENCH_CLIENT_SECRET: JWT_SECRET,
       BENCH_CLIENT_COUNT: String(count),
       BENCH_CLIENT_PREFIX: prefix,
+      BENCH_CLIENT_WAITING: WAITING ? '1' : '0',
     },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -89,7 +92,9 @@ function startClient(url: string, count: number, prefix: string): LoadClient {
 interface Joiner {
   child: ChildProcess;
   /** The next report of that type (rejects if the joiner errs or exits first). */
-  next(type: 'ready' | 'result'): Promise<Record<string, unknown>>;
+  next(type: string): Promise<Record<string, unknown>>;
+  /** Sends a command and waits for the report it ends with. */
+  run(command: string, type: string): Promise<Record<string, unknown>>;
 }
 
 function startJoiner(url: string, count: number): Joiner {
@@ -116,13 +121,19 @@ function startJoiner(url: string, count: number): Joiner {
     waiting.get(String(m.type))?.(m);
   });
   child.once('exit', (code) => failure?.(new Error(`joiner exited (${code})`)));
+  const next = (type: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      waiting.set(type, resolve);
+      failure = reject;
+    });
   return {
     child,
-    next: (type) =>
-      new Promise((resolve, reject) => {
-        waiting.set(type, resolve);
-        failure = reject;
-      }),
+    next,
+    run: (command, type) => {
+      const report = next(type);
+      child.stdin?.write(`${command}\n`);
+      return report;
+    },
   };
 }
 
@@ -225,13 +236,15 @@ async function run(): Promise<BenchResult[]> {
         figure: 'socket connect rate (handshake + JWT check)',
         value: Math.round(held / connectSeconds),
         unit: 'sockets/s',
-        notes: `${clients.length} client processes, batches of 200 each`,
+        notes: `${clients.length} client processes, 200 handshakes in flight each`,
       },
     );
 
     // Make room under the server's fd limit for the burst's joiners: close that many idle sockets.
     const total = BURST_RATE * BURST_SECONDS;
-    const room = Math.max(0, held + total + 200 - serverFds);
+    // Besides sockets the server holds HTTP connections (the clients keep 8 each, the joiner up to its
+    // requests in flight) and a few dozen fds of its own.
+    const room = Math.max(0, held + total + 400 - serverFds);
     for (let i = 0, left = room; left > 0 && i < clients.length; i++) {
       const n = Math.min(left, clients[i]?.connected ?? 0);
       clients[i]?.child.stdin?.write(`close ${n}\n`);
@@ -251,50 +264,56 @@ async function run(): Promise<BenchResult[]> {
     if (joinerFailures > 0) console.log(`  ${joinerFailures} joiners could not get a ticket or connect: ${JSON.stringify(ready.failures)}`);
     // Let the enqueue fan-out (position pushes) and GC settle before timing the burst.
     await new Promise((r) => setTimeout(r, 3000));
-    console.log(`  burst: ${joined} tickets ready; joining at ${BURST_RATE}/s; load average ${loadAverage()}`);
     const pids = { server: child.pid, joiner: joiner.child.pid, clients: clients.map((c) => c.child.pid) };
     const clientsCpu = () => pids.clients.reduce<number>((n, p) => n + cpuSeconds(p), 0);
-    const cpuBefore = {
-      server: cpuSeconds(pids.server),
-      joiner: cpuSeconds(pids.joiner),
-      clients: clientsCpu(),
+    /** Runs one joiner phase and returns its report with a note on every process's CPU over it. */
+    const phase = async (command: string, type: 'result' | 'arrivals') => {
+      const before = { server: cpuSeconds(pids.server), joiner: cpuSeconds(pids.joiner), clients: clientsCpu() };
+      const outcome = await (joiner as Joiner).run(command, type);
+      const pct = (from: number, to: number) => ((100 * (to - from)) / Number(outcome.seconds)).toFixed(0);
+      const note = `CPU over the burst (% of one core): server ${pct(before.server, cpuSeconds(pids.server))}, joiner ${pct(before.joiner, cpuSeconds(pids.joiner))}, idle-socket clients ${pct(before.clients, clientsCpu())}; joiner event-loop delay p99 ${Number(outcome.loopDelayP99Ms).toFixed(1)} ms, max ${Number(outcome.loopDelayMaxMs).toFixed(1)} ms, ${String(outcome.lateSends)} starts > 5 ms late; load average ${loadAverage()}`;
+      console.log(`  ${note}`);
+      return { outcome, note, joins: summarize(outcome.latencies as number[]), totals: summarize(outcome.totals as number[]) };
     };
-    joiner.child.stdin?.write('go\n');
-    const outcome = await joiner.next('result');
-    const seconds = Number(outcome.seconds);
-    const cpu = (name: keyof typeof cpuBefore, now: number) => (100 * (now - cpuBefore[name])) / seconds;
-    const cpuNote = `CPU over the burst (% of one core): server ${cpu('server', cpuSeconds(pids.server)).toFixed(0)}, joiner ${cpu('joiner', cpuSeconds(pids.joiner)).toFixed(0)}, idle-socket clients ${cpu('clients', clientsCpu()).toFixed(0)}; joiner event-loop delay p99 ${Number(outcome.loopDelayP99Ms).toFixed(1)} ms, max ${Number(outcome.loopDelayMaxMs).toFixed(1)} ms, ${String(outcome.lateSends)} sends > 5 ms late`;
-    const latencies = outcome.latencies as number[];
-    const errors = Number(outcome.errors);
-    const achieved = Number(outcome.rate);
-    const s = summarize(latencies);
+    const figures = (what: string, s: ReturnType<typeof summarize>, notes: string): BenchResult[] =>
+      (['p50', 'p95', 'p99'] as const).map((p) => ({
+        bench: 'sockets',
+        figure: `${what} ${p} during 500 joins/s`,
+        value: Number(s[p].toFixed(2)),
+        unit: 'ms',
+        notes,
+      }));
+    const held2 = connected();
+
+    console.log(`  burst: ${joined} tickets ready; joining at ${BURST_RATE}/s; load average ${loadAverage()}`);
+    const burst = await phase('go', 'result');
+    const b = burst.joins;
     console.log(
-      `  queue:join acks at ${achieved.toFixed(0)}/s: p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms, errors ${errors}`,
+      `  queue:join acks at ${Number(burst.outcome.rate).toFixed(0)}/s: p50 ${b.p50.toFixed(1)} ms, p95 ${b.p95.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms, max ${b.max.toFixed(1)} ms, errors ${String(burst.outcome.errors)}`,
     );
-    console.log(`  ${cpuNote}; load average ${loadAverage()}`);
-    const burstNote = `${joined} joins (${joinerFailures} joiners failed to connect) at ${achieved.toFixed(0)}/s over ${s.n} acks, ${errors} errors, with ${connected() + joined} sockets connected; tickets spread over ${String(ready.caseTypes)} case types; ${cpuNote}; load average ${loadAverage()}`;
     results.push(
-      {
-        bench: 'sockets',
-        figure: 'queue:join ack p50 during 500 joins/s',
-        value: Number(s.p50.toFixed(2)),
-        unit: 'ms',
-        notes: burstNote,
-      },
-      {
-        bench: 'sockets',
-        figure: 'queue:join ack p95 during 500 joins/s',
-        value: Number(s.p95.toFixed(2)),
-        unit: 'ms',
-        notes: burstNote,
-      },
-      {
-        bench: 'sockets',
-        figure: 'queue:join ack p99 during 500 joins/s',
-        value: Number(s.p99.toFixed(2)),
-        unit: 'ms',
-        notes: burstNote,
-      },
+      ...figures(
+        'queue:join ack',
+        b,
+        `${joined} connected citizens (tickets made and sockets connected before) send queue:join at ${Number(burst.outcome.rate).toFixed(0)}/s, ${b.n} acks, ${String(burst.outcome.errors)} errors (${joinerFailures} joiners failed to connect), with ${held2 + joined} sockets connected (${WAITING ? 'all waiting citizens' : 'idle ones ticket-less'}); tickets over ${String(ready.caseTypes)} case types; ${burst.note}`,
+      ),
+    );
+
+    // Phase 3: arrivals as citizens make them (ticket, socket, queue:join) at the same rate, so the
+    // enqueue fan-out (position pushes to the waiting) and the handshakes fall inside the timed window.
+    await joiner.run('drop', 'dropped');
+    await new Promise((r) => setTimeout(r, 3000));
+    console.log(`  arrivals: ${total} at ${BURST_RATE}/s (ticket, socket, queue:join); load average ${loadAverage()}`);
+    const arrivals = await phase('arrive', 'arrivals');
+    const j = arrivals.joins;
+    const t = arrivals.totals;
+    console.log(
+      `  arrivals at ${Number(arrivals.outcome.rate).toFixed(0)}/s: queue:join p50 ${j.p50.toFixed(1)} ms, p99 ${j.p99.toFixed(1)} ms, max ${j.max.toFixed(1)} ms; whole arrival p50 ${t.p50.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms; errors ${String(arrivals.outcome.errors)}`,
+    );
+    const arrivalNote = `${total} arrivals started at ${Number(arrivals.outcome.rate).toFixed(0)}/s (POST /api/tickets, socket handshake, queue:join), ${j.n} joined, ${String(arrivals.outcome.errors)} errors, next to ${held2} connected citizens (${WAITING ? 'waiting' : 'ticket-less'}); ${arrivals.note}`;
+    results.push(
+      ...figures('arriving citizen queue:join ack', j, arrivalNote),
+      ...figures('arriving citizen, ticket request to join ack', t, arrivalNote),
     );
   } finally {
     joiner?.child.stdin?.end();
