@@ -485,7 +485,10 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
         }
         if (this.options.autoConsume) await this.consume(toConsume);
       };
-      await Promise.all([this.local.republish(), receiving()]);
+      // Receiving does not hold the join up: a caller that publishes next should not wait for our
+      // consumers' SDP and resume round trip before its own tracks leave.
+      void receiving().catch((error: RequestError) => this.emit('error', error));
+      await this.local.republish();
     };
     this.joining = this.joining.then(run, run).catch((error: RequestError) => {
       this.emit('error', error);
