@@ -228,10 +228,8 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
    */
   async publish(tracks: { camera?: MediaStreamTrack | null; mic?: MediaStreamTrack | null }, options: { paused?: boolean } = {}): Promise<void> {
     const jobs: Promise<void>[] = [];
-    // Camera first: mediasoup-client negotiates one track at a time, and the other side waits for a
-    // picture more than for the first syllable (the mic follows one negotiation later).
-    if (tracks.camera) jobs.push(this.local.publish('camera', tracks.camera, options.paused ?? false));
     if (tracks.mic) jobs.push(this.local.publish('mic', tracks.mic, options.paused ?? false));
+    if (tracks.camera) jobs.push(this.local.publish('camera', tracks.camera, options.paused ?? false));
     await Promise.all(jobs);
     // Publishing paused is the pre-warm: connect the receive side too, so the call needs no handshake.
     if (options.paused) await this.warmReceive();
