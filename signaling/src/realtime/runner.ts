@@ -16,6 +16,13 @@ const POSITIONS_LIMIT = 1000;
 const ESTIMATE_REFRESH_MS = 10_000;
 /** What a citizen sees of its place: a push is due when this differs from what it was last told. */
 const shownOf = (p: QueuePosition) => `${p.state}|${p.position}|${p.estimatedWaitSeconds}|${p.clerksServing}`;
+/**
+ * Citizens further back than this are told a changed place at most every FAR_PUSH_INTERVAL_MS:
+ * every departure from the head moves everyone behind, and 20k waiting citizens told of each one
+ * would be a push storm per departure; to someone 300th in line a place 5 s old is as good.
+ */
+const NEAR_FRONT = 20;
+const FAR_PUSH_INTERVAL_MS = 5000;
 /** Position pushes sent in one go before yielding to other work. */
 const PUSH_CHUNK = 64;
 
@@ -27,6 +34,10 @@ export class Runner {
   private readonly pendingQueues = new Set<QueueId>();
   /** Per queue: what each local citizen was last told (ticket id → place, estimate, clerks). */
   private readonly lastPushed = new Map<QueueId, Map<string, string>>();
+  /** Per queue: when each local citizen was last told its place (ms). */
+  private readonly lastPushedAt = new Map<QueueId, Map<string, number>>();
+  /** Per queue: a refresh due for citizens far back whose changed place was held back. */
+  private readonly deferred = new Map<QueueId, NodeJS.Timeout>();
   /**
    * Per queue, a number never below how many tickets wait in it (within the first POSITIONS_LIMIT):
    * exact after a refresh, raised by every move since. A ticket enqueued at a place beyond it is
@@ -161,6 +172,9 @@ export class Runner {
     let told = this.lastPushed.get(queue);
     if (!told) this.lastPushed.set(queue, (told = new Map()));
     told.set(position.ticketId, shownOf(position));
+    let at = this.lastPushedAt.get(queue);
+    if (!at) this.lastPushedAt.set(queue, (at = new Map()));
+    at.set(position.ticketId, Date.now());
   }
 
   /**
@@ -207,19 +221,45 @@ export class Runner {
       if ((this.moves.get(queue) ?? 0) === movesBefore || bound === undefined) this.sizeBound.set(queue, read);
       else this.sizeBound.set(queue, Math.max(bound, read));
       const before = this.lastPushed.get(queue);
+      const beforeAt = this.lastPushedAt.get(queue);
       const after = new Map<string, string>();
+      const afterAt = new Map<string, number>();
+      const now = Date.now();
       let sent = 0;
+      let held = false;
       for (const p of positions) {
         const room = rooms.ticket(p.ticketId);
         if (!this.hasLocal('/citizen', room)) continue;
         const shown = shownOf(p);
+        const told = before?.get(p.ticketId);
+        const toldAt = beforeAt?.get(p.ticketId) ?? 0;
+        if (told === shown || (told !== undefined && p.position > NEAR_FRONT && now - toldAt < FAR_PUSH_INTERVAL_MS)) {
+          // Unchanged, or far back and told recently: keep what it was told (and when).
+          held ||= told !== shown;
+          after.set(p.ticketId, told);
+          afterAt.set(p.ticketId, toldAt);
+          continue;
+        }
         after.set(p.ticketId, shown);
-        if (before?.get(p.ticketId) === shown) continue;
+        afterAt.set(p.ticketId, now);
         pushCitizen(this.citizens.to(room), 'queue:position-changed', p);
         if (++sent % PUSH_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
       }
-      if (after.size > 0) this.lastPushed.set(queue, after);
-      else this.lastPushed.delete(queue);
+      if (after.size > 0) {
+        this.lastPushed.set(queue, after);
+        this.lastPushedAt.set(queue, afterAt);
+      } else {
+        this.lastPushed.delete(queue);
+        this.lastPushedAt.delete(queue);
+      }
+      if (held && !this.deferred.has(queue) && !this.closed) {
+        const timer = setTimeout(() => {
+          this.deferred.delete(queue);
+          this.refreshPositions(queue);
+        }, FAR_PUSH_INTERVAL_MS);
+        timer.unref();
+        this.deferred.set(queue, timer);
+      }
     } catch (error) {
       this.logger.error({ err: error, queue }, 'position push failed');
     }
@@ -254,5 +294,7 @@ export class Runner {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     if (this.estimateTimer) clearInterval(this.estimateTimer);
     if (this.positionsTimer) clearTimeout(this.positionsTimer);
+    for (const timer of this.deferred.values()) clearTimeout(timer);
+    this.deferred.clear();
   }
 }

@@ -91,4 +91,21 @@ describe('queue places pushed to waiting citizens', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(seenD).toEqual([]);
   });
+
+  it('tells those near the front at once and those far back within seconds when the head leaves', async () => {
+    const line: { s: Client; position: QueuePosition }[] = [];
+    for (let i = 0; i < 25; i++) line.push(await waiting({ caseType: 'ID-01' }));
+    expect(line.map((c) => c.position.position)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    const near = line[1] as { s: Client };
+    const far = line[24] as { s: Client };
+    const seenFar = pushes(far.s);
+    const nearMoved = near.s.next<QueuePosition>('queue:position-changed', (p) => p.position === 1, 2000);
+    const farMoved = far.s.next<QueuePosition>('queue:position-changed', (p) => p.position === 24, 8000);
+    const left = Date.now();
+    expectOk(await (line[0] as { s: Client }).s.request('queue:leave'));
+    await nearMoved;
+    expect(seenFar).toEqual([]);
+    await farMoved;
+    expect(Date.now() - left).toBeGreaterThan(1000);
+  }, 15_000);
 });
