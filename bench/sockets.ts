@@ -209,7 +209,8 @@ async function run(): Promise<BenchResult[]> {
     console.log(
       `  ${held} sockets in ${connectSeconds.toFixed(1)} s (server fd limit ${serverFds}); RSS ${(loaded.rss / 2 ** 20).toFixed(0)} MiB; ${perSocketKiB.toFixed(1)} KiB/socket`,
     );
-    const note = `${held} idle citizen sockets (websocket) on one signaling process, embedded store; clients in ${clients.length} other processes on loopback`;
+    const what = WAITING ? 'waiting citizens (ticket, socket, queue:join)' : 'ticket-less citizen sockets';
+    const note = `${held} ${what} (websocket) on one signaling process, embedded store; clients in ${clients.length} other processes on loopback; load average ${loadAverage()}`;
     results.push(
       {
         bench: 'sockets',
@@ -234,7 +235,7 @@ async function run(): Promise<BenchResult[]> {
       },
       {
         bench: 'sockets',
-        figure: 'socket connect rate (handshake + JWT check)',
+        figure: WAITING ? 'citizens joined per second (ticket, handshake, queue:join)' : 'socket connect rate (handshake + JWT check)',
         value: Math.round(held / connectSeconds),
         unit: 'sockets/s',
         notes: `${clients.length} client processes, 200 handshakes in flight each`,
