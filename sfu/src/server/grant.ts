@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import {
   AblakError,
@@ -8,6 +9,22 @@ import {
   MediaGrantClaims,
   type RoomId,
 } from '@ablak/protocol';
+
+/**
+ * The secret as a KeyObject, made once per secret: jsonwebtoken turns a string secret into a KeyObject
+ * on every call, which made each verify ~15× slower than the HMAC itself (signaling's tokens measured
+ * 513 → 34 µs per verify).
+ */
+const keys = new Map<string, KeyObject>();
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size >= 16) keys.clear(); // a handful of secrets live at once (rotation); never grow
+    key = createSecretKey(Buffer.from(secret));
+    keys.set(secret, key);
+  }
+  return key;
+}
 
 /** Clock skew tolerated between signaling (which signs) and the SFU (which verifies). */
 const CLOCK_TOLERANCE_SECONDS = 5;
@@ -29,7 +46,7 @@ export function verifyMediaGrant(token: string, options: VerifyGrantOptions): Me
   const now = options.now ?? Math.floor(Date.now() / 1000);
   let payload: string | jwt.JwtPayload;
   try {
-    payload = jwt.verify(token, options.secret, {
+    payload = jwt.verify(token, keyOf(options.secret), {
       algorithms: [MEDIA_GRANT_ALGORITHM],
       audience: MEDIA_GRANT_AUDIENCE,
       issuer: MEDIA_GRANT_ISSUER,
@@ -60,7 +77,7 @@ export function verifyMediaGrant(token: string, options: VerifyGrantOptions): Me
  */
 export function signMediaGrant(claims: MediaGrantClaims, secret: string, ttlSeconds = MEDIA_GRANT_MAX_TTL_SECONDS): string {
   const ttl = Math.max(1, Math.min(ttlSeconds, MEDIA_GRANT_MAX_TTL_SECONDS));
-  return jwt.sign({ ...claims }, secret, {
+  return jwt.sign({ ...claims }, keyOf(secret), {
     algorithm: MEDIA_GRANT_ALGORITHM,
     audience: MEDIA_GRANT_AUDIENCE,
     issuer: MEDIA_GRANT_ISSUER,
