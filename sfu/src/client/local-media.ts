@@ -60,9 +60,27 @@ export class LocalMedia {
     await this.produce(source, entry);
   }
 
+  /**
+   * Whether a video source has the browser send abs-capture-time. mediasoup-client writes that
+   * extension into the SDP offer by hand, with the lowest id free in that offer; when the camera is the
+   * first section of the transport, Chromium later gives the same id to an audio extension and refuses
+   * the mic's offer ("BUNDLE header extension id collision"). So a camera that sends it must be
+   * negotiated after the mic (`cameraFirst`).
+   */
+  sendsCaptureTime(source: ProducerSource, kind: string): boolean {
+    return kind === 'video' && (source !== 'camera' || this.deps.simulcast);
+  }
+
+  /** The camera can be negotiated before the mic (its picture is what the other side waits for). */
+  get cameraFirst(): boolean {
+    return !this.sendsCaptureTime('camera', 'video');
+  }
+
   /** Produces every entry that has no producer on the current transport. */
   async republish(): Promise<void> {
-    await Promise.all([...this.entries].map(([source, entry]) => this.produce(source, entry)));
+    const order: ProducerSource[] = this.cameraFirst ? ['camera', 'mic', 'screen'] : ['mic', 'camera', 'screen'];
+    const entries = [...this.entries].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+    await Promise.all(entries.map(([source, entry]) => this.produce(source, entry)));
   }
 
   async replaceTrack(source: ProducerSource, track: MediaStreamTrack | null): Promise<void> {
@@ -131,18 +149,21 @@ export class LocalMedia {
     if (!transport || transport.closed || !entry.track || (entry.producer && !entry.producer.closed)) return entry.producing ?? Promise.resolve();
     if (entry.producing) return entry.producing;
     const track = entry.track;
+    // mediasoup-client always declares abs-capture-time to the SFU but has the browser send it only when
+    // asked. mediasoup then takes capture instants from it and, getting none, can align no simulcast layer
+    // but the first a consumer picked: when the browser stopped that layer (bandwidth ramp-up, CPU, a
+    // smaller camera after replaceTrack or an unmute) the receiver froze for good. Ask for it where there
+    // are layers to align; a single-layer camera neither sends nor declares it (`captureTime: false`
+    // makes the produce request drop it), so it can be negotiated before the mic (see `sendsCaptureTime`).
+    const captureTime = this.sendsCaptureTime(source, track.kind);
     const options: msc.ProducerOptions = {
       track,
       stopTracks: false,
       disableTrackOnPause: false,
       zeroRtpOnPause: true,
-      appData: { source, paused: entry.serverPaused },
+      appData: { source, paused: entry.serverPaused, captureTime },
     };
-    // mediasoup-client always declares abs-capture-time to the SFU but has the browser send it only when
-    // asked. mediasoup then takes capture instants from it and, getting none, can align no simulcast layer
-    // but the first a consumer picked: when the browser stopped that layer (bandwidth ramp-up, CPU, a
-    // smaller camera after replaceTrack or an unmute) the receiver froze for good. Ask for it.
-    if (track.kind === 'video') options.headerExtensionOptions = { absCaptureTime: true };
+    if (captureTime) options.headerExtensionOptions = { absCaptureTime: true };
     if (source === 'camera' && this.deps.simulcast) options.encodings = CAMERA_SIMULCAST;
     if (source === 'screen') {
       track.contentHint = 'detail';

@@ -79,6 +79,8 @@ export interface MediaSessionOptions {
   requestTimeoutMs?: number;
 }
 
+const ABS_CAPTURE_TIME = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time';
+
 /** The last loaded device of this page and the router capabilities it was loaded with. */
 let loadedDevice: Device | undefined;
 let loadedDeviceCaps: string | undefined;
@@ -227,10 +229,13 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
    * browser sends nothing, the SFU is not told, see `hold`) and connects the receive transport too.
    */
   async publish(tracks: { camera?: MediaStreamTrack | null; mic?: MediaStreamTrack | null }, options: { paused?: boolean } = {}): Promise<void> {
-    const jobs: Promise<void>[] = [];
-    if (tracks.mic) jobs.push(this.local.publish('mic', tracks.mic, options.paused ?? false));
-    if (tracks.camera) jobs.push(this.local.publish('camera', tracks.camera, options.paused ?? false));
-    await Promise.all(jobs);
+    // mediasoup-client negotiates one track at a time. The other side waits for a picture more than for
+    // the first syllable, so a single-layer camera goes first (the mic follows one negotiation later); a
+    // simulcast camera must follow the mic (LocalMedia.sendsCaptureTime says why).
+    const paused = options.paused ?? false;
+    const mic = () => (tracks.mic ? this.local.publish('mic', tracks.mic, paused) : Promise.resolve());
+    const camera = () => (tracks.camera ? this.local.publish('camera', tracks.camera, paused) : Promise.resolve());
+    await Promise.all(this.local.cameraFirst ? [camera(), mic()] : [mic(), camera()]);
     // Publishing paused is the pre-warm: connect the receive side too, so the call needs no handshake.
     if (options.paused) await this.warmReceive();
   }
@@ -516,10 +521,16 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
         const source = appData['source'] as ProducerSource;
+        // Declare only the header extensions the browser sends: mediasoup-client always lists
+        // abs-capture-time, and mediasoup would wait for capture instants that never come.
+        const declared =
+          appData['captureTime'] === true
+            ? rtpParameters
+            : { ...rtpParameters, headerExtensions: (rtpParameters.headerExtensions ?? []).filter((h) => h.uri !== ABS_CAPTURE_TIME) };
         this.request('media:produce', {
           transportId: transport.id,
           kind,
-          rtpParameters: rtpParameters as unknown as { codecs: Record<string, unknown>[] },
+          rtpParameters: declared as unknown as { codecs: Record<string, unknown>[] },
           source,
           paused: appData['paused'] === true,
         }).then(({ producerId }) => callback({ id: producerId }), errback);
