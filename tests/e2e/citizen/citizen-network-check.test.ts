@@ -106,8 +106,21 @@ describe('device check: can the browser reach the video server (UDP, then TCP, t
     expect(violations, describeViolations(violations)).toEqual([]);
 
     // checking again runs the probe again and lands on the same answer; queueing is never blocked
+    // (every verdict the page shows is recorded: the re-run may be over before a poll could see it)
+    await page.getByTestId('network-verdict').evaluate((el) => {
+      const seen: (string | null)[] = [];
+      (window as unknown as { verdictsSeen: (string | null)[] }).verdictsSeen = seen;
+      new MutationObserver(() => seen.push(el.getAttribute('data-verdict'))).observe(el, {
+        attributes: true,
+        attributeFilter: ['data-verdict'],
+      });
+    });
     await page.getByRole('button', { name: 'Kapcsolat újraellenőrzése' }).click();
-    expect(await page.getByTestId('network-verdict').getAttribute('data-verdict')).toBe('pending');
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { verdictsSeen: (string | null)[] }).verdictsSeen), {
+        timeout: 30_000,
+      })
+      .toEqual(['pending', 'tcp-only']);
     expect((await networkCheckOf(page)).verdict).toBe('tcp-only');
     await page.getByRole('button', { name: 'Beállok a sorba' }).click();
     await waitForScreen(page, 'waiting');
