@@ -80,8 +80,18 @@ export const clerkRequests = defineRequests({
    * Media access to the clerk's own standby room: the console keeps a media session there while the
    * clerk is signed in (camera and mic published paused, transports connected), and on accept moves
    * that session into the call (`media:switch-room` with the accept's grant) instead of opening a new one.
+   *
+   * `near`: a ticket offered to this clerk now. The answer is then a standby room of this clerk on the
+   * SFU node of that ticket's call (placing the call as `offer:prepare-media` would): in a fleet the
+   * citizen may wait warm on another node than the clerk's standby, and a session can only switch into
+   * a room of its own node, so the console opens a second warm session there during the offer (a
+   * satellite) and prepares that one. Refused with OFFER_NOT_YOURS for a ticket not offered to this
+   * clerk now.
    */
-  'clerk:standby-media': { request: z.object({}).strict(), result: z.object({ media: MediaAccess }) },
+  'clerk:standby-media': {
+    request: z.object({ near: TicketId.optional() }).strict(),
+    result: z.object({ media: MediaAccess }),
+  },
   /**
    * Clerks a transfer can name, the caller excluded: everyone of the caller's office, plus anyone
    * available who shares a skill with the caller. Available first, then the own office, then by name.

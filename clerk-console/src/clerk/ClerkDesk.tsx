@@ -39,8 +39,9 @@ export function ClerkDesk({ session, socket, connected }: Props) {
   const local = useLocalMedia(warm, choice);
   // While on shift the media session waits warm too; accepting moves it into the call.
   const standby = useStandbyMedia(socket, connected, local.stream, warm);
-  // An offer on screen: the standby session gets ready for that call, so accepting only resumes it.
-  usePreparedOffer(socket, standby, offer?.ticketId ?? null, call !== null);
+  // An offer on screen: a warm session gets ready for that call (the standby, or a second one on the
+  // call's SFU node), so accepting only resumes it.
+  const prepared = usePreparedOffer(socket, standby, local.stream, offer?.ticketId ?? null, call !== null);
 
   const callId = call?.summary.callId;
   useEffect(() => {
@@ -67,7 +68,7 @@ export function ClerkDesk({ session, socket, connected }: Props) {
         office={session.user.office}
         token={session.token}
         localStream={local.stream}
-        warmMedia={standby}
+        warmMedia={prepared ?? standby}
         notes={notes}
         onNotes={setNotes}
         onSaveNote={desk.saveNote}
@@ -85,7 +86,13 @@ export function ClerkDesk({ session, socket, connected }: Props) {
     <div className="desk-layout">
       <div className="desk-main">
         {offer && (
-          <OfferCard key={offer.ticketId} offer={offer} onAccept={desk.accept} onDecline={desk.decline} />
+          <OfferCard
+            key={offer.ticketId}
+            offer={offer}
+            onAccept={desk.accept}
+            onDecline={desk.decline}
+            prepared={prepared !== null}
+          />
         )}
         {clerk.state === 'away' && clerk.awayReason === 'no_answer' && (
           <MissedOfferNotice onSet={desk.setState} />

@@ -18,10 +18,12 @@ interface Props {
   offer: Offer;
   onAccept(): Promise<void>;
   onDecline(): Promise<void>;
+  /** A warm media session is ready for this call (accepting only resumes it); for tests and diagnostics. */
+  prepared?: boolean;
 }
 
 /** The incoming call: who, what, how long they waited and how long is left. Enter accepts. */
-export function OfferCard({ offer, onAccept, onDecline }: Props) {
+export function OfferCard({ offer, onAccept, onDecline, prepared = false }: Props) {
   const { t } = useTranslation('console');
   const format = useFormat();
   const now = useNow(250);
@@ -74,6 +76,7 @@ export function OfferCard({ offer, onAccept, onDecline }: Props) {
       aria-labelledby="offer-heading"
       aria-describedby="offer-details"
       data-testid="offer-card"
+      data-prepared={prepared ? 'yes' : 'no'}
     >
       <h2 id="offer-heading">
         {t('offer.heading')}: <span data-testid="offer-citizen">{offer.citizenFirstName}</span>

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   AblakError,
   PeerId,
@@ -147,6 +147,12 @@ export class MediaBroker {
 
 /** A clerk's standby room: its media session waits there, warm, between calls (issue 8). */
 export const standbyRoom = (clerkId: string): RoomId => RoomId.parse(`standby-${clerkId}`);
+/**
+ * A clerk's second standby room, on one given SFU node (`clerk:standby-media { near }`): named after
+ * the node, so it is placed there and stays there while that node lives.
+ */
+export const satelliteRoom = (clerkId: string, nodeId: string): RoomId =>
+  RoomId.parse(`standby-${clerkId}.${createHash('sha256').update(nodeId).digest('hex').slice(0, 12)}`);
 
 export const peerIds = {
   citizen: (ticketId: string) => `citizen-${ticketId}`,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClerkId } from '@ablak/protocol';
+import type { ClerkId, TicketId } from '@ablak/protocol';
 import {
   AblakError,
   OfferOutcome,
@@ -9,7 +9,7 @@ import {
   type ChatMessage,
 } from '@ablak/protocol';
 import { z } from 'zod';
-import { peerIds, standbyRoom } from '../calls/media';
+import { peerIds, satelliteRoom, standbyRoom } from '../calls/media';
 import { callSummary, offerView } from '../calls/views';
 import { rooms, type AppContext } from '../context';
 import { colleaguesOf } from '../directory/colleagues';
@@ -73,6 +73,15 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
     );
   });
 
+  /** The clerk's current offer when it is for `ticketId` and still open; OFFER_NOT_YOURS otherwise. */
+  async function offeredNow(session: ClerkSession, ticketId: TicketId, now: number) {
+    const offer = await ctx.store.currentOffer(session.clerkId);
+    if (!offer || offer.ticket.id !== ticketId || offer.deadline <= now) {
+      throw new AblakError('OFFER_NOT_YOURS', 'That ticket is not offered to you now');
+    }
+    return offer;
+  }
+
   async function myCall(session: ClerkSession, callId: CallId, { open = true } = {}) {
     const call = await ctx.store.getCall(callId);
     if (!call) throw new AblakError('CALL_NOT_FOUND', 'Call not found');
@@ -113,10 +122,7 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
       return { call: callSummary(call), media };
     },
     'offer:prepare-media': async ({ ticketId }, { session, now }) => {
-      const offer = await ctx.store.currentOffer(session.clerkId);
-      if (!offer || offer.ticket.id !== ticketId || offer.deadline <= now) {
-        throw new AblakError('OFFER_NOT_YOURS', 'That ticket is not offered to you now');
-      }
+      const offer = await offeredNow(session, ticketId, now);
       // Placed as accept would place it: where the citizen waits, else where the clerk's warm session is.
       const standbyNode = await ctx.media.placedNode(standbyRoom(session.clerkId));
       const media = await ctx.media.access(
@@ -128,13 +134,14 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
       );
       return { media };
     },
-    'clerk:standby-media': async (_p, { session, now }) => {
-      const media = await ctx.media.access(
-        standbyRoom(session.clerkId),
-        { peer: peerIds.clerk(session.clerkId), name: session.staff.displayName, role: 'clerk' },
-        now,
-      );
-      return { media };
+    'clerk:standby-media': async ({ near }, { session, now }) => {
+      const peer = { peer: peerIds.clerk(session.clerkId), name: session.staff.displayName, role: 'clerk' as const };
+      if (near === undefined) return { media: await ctx.media.access(standbyRoom(session.clerkId), peer, now) };
+      // A satellite standby room on the node of the offered call (placed as accept would place it).
+      const offer = await offeredNow(session, near, now);
+      const standbyNode = await ctx.media.placedNode(standbyRoom(session.clerkId));
+      const node = await ctx.media.place(offer.ticket.room, now, standbyNode);
+      return { media: await ctx.media.access(satelliteRoom(session.clerkId, node.id), peer, now, node.id) };
     },
     'offer:decline': async ({ ticketId }, { session, now }) => {
       await ctx.store.decline(session.clerkId, ticketId, now);

@@ -48,6 +48,8 @@ export function mediaPageServer(): Promise<PageServer> {
  */
 export class TestCitizen {
   readonly pushes: { event: string; payload: unknown }[] = [];
+  /** The media access of the ticket's room from `queue:join` (where a warm citizen waits), if any. */
+  waitingMedia: MediaAccess | null = null;
   private mediaPage: Page | undefined;
 
   private constructor(
@@ -57,7 +59,13 @@ export class TestCitizen {
     socket.onAny((event: string, payload: unknown) => this.pushes.push({ event, payload }));
   }
 
-  static async join(url: string, caseType: string, displayName: string): Promise<TestCitizen> {
+  /** `beforeQueue` runs after the ticket is made and before it joins the queue. */
+  static async join(
+    url: string,
+    caseType: string,
+    displayName: string,
+    beforeQueue?: (ticket: CreateTicketResponse) => Promise<void>,
+  ): Promise<TestCitizen> {
     const res = await fetch(`${url}/api/tickets`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -70,6 +78,7 @@ export class TestCitizen {
     });
     if (!res.ok) throw new Error(`ticket refused: ${res.status} ${await res.text()}`);
     const ticket = CreateTicketResponse.parse(await res.json());
+    await beforeQueue?.(ticket);
     const socket: CitizenSocket = io(`${url}/citizen`, {
       transports: ['websocket'],
       forceNew: true,
@@ -84,7 +93,7 @@ export class TestCitizen {
       socket.once('connect_error', reject);
     });
     const citizen = new TestCitizen(ticket, socket);
-    await citizen.request('queue:join', {});
+    citizen.waitingMedia = (await citizen.request('queue:join', {})).media ?? null;
     return citizen;
   }
 

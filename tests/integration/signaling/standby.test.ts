@@ -79,6 +79,44 @@ describe('clerk standby media', () => {
     expect(media.sfuUrl).toBe('http://127.0.0.1:9002');
   });
 
+  it('grants a second standby room on the node of the offered call (a satellite), only while the offer is the clerk\'s', async () => {
+    await putNodes(0, 50);
+    const clerk = await clerkOnline('c1');
+    const standby = expectOk(await clerk.request<{ media: MediaAccess }>('clerk:standby-media')).media;
+    expect(standby.sfuUrl).toBe('http://127.0.0.1:9001');
+    // The citizen arrives when node B is the least loaded: its room (where it waits warm) is there.
+    await putNodes(50, 0);
+    const ticket = await fx.ticket(server.url, { caseType: 'ID-01' });
+    const offered = clerk.next<Offer>('offer:received');
+    expectOk(await clerk.request('clerk:set-state', { state: 'available' }));
+    const offer = await offered;
+    expect(offer.ticketId).toBe(ticket.ticketId);
+    const prepare = expectOk(await clerk.request<{ media: MediaAccess }>('offer:prepare-media', { ticketId: offer.ticketId })).media;
+    expect(prepare.sfuUrl).toBe('http://127.0.0.1:9002');
+
+    const satellite = expectOk(await clerk.request<{ media: MediaAccess }>('clerk:standby-media', { near: offer.ticketId })).media;
+    expect(satellite.sfuUrl).toBe(prepare.sfuUrl);
+    expect(satellite.room).not.toBe(standby.room);
+    expect(String(satellite.room)).toMatch(/^standby-c1\./);
+    const claims = claimsOf(satellite.grant);
+    expect(claims).toMatchObject({ room: satellite.room, peer: 'clerk-c1', role: 'clerk', canPublish: true, canSubscribe: true });
+    expect(claims['prepare']).toBeUndefined();
+    // Asked again (the next offer from that node): the same room on the same node, whatever the load.
+    await putNodes(0, 50);
+    const again = expectOk(await clerk.request<{ media: MediaAccess }>('clerk:standby-media', { near: offer.ticketId })).media;
+    expect([again.room, again.sfuUrl]).toEqual([satellite.room, satellite.sfuUrl]);
+    // The own standby room is untouched.
+    expect(expectOk(await clerk.request<{ media: MediaAccess }>('clerk:standby-media')).media.room).toBe(standby.room);
+
+    const other = await fx.ticket(server.url, { caseType: 'ID-01' });
+    const refused = await clerk.request('clerk:standby-media', { near: other.ticketId });
+    expect(refused.ok ? undefined : refused.error.code).toBe('OFFER_NOT_YOURS');
+    expectOk(await clerk.request('offer:decline', { ticketId: offer.ticketId }));
+    const late = await clerk.request('clerk:standby-media', { near: offer.ticketId });
+    expect(late.ok ? undefined : late.error.code).toBe('OFFER_NOT_YOURS');
+    expectOk(await clerk.request('clerk:set-state', { state: 'offline' }));
+  });
+
   it('hands a prepare grant for the offered call only while the offer is the clerk\'s', async () => {
     await putNodes(0, 50);
     const clerk = await clerkOnline('c4');
@@ -106,5 +144,7 @@ describe('clerk standby media', () => {
     const res = await clerk.request('clerk:standby-media', { room: 'someone-else' });
     expect(res.ok).toBe(false);
     if (!res.ok) expect(res.error.code).toBe('BAD_REQUEST');
+    const bad = await clerk.request('clerk:standby-media', { near: { $gt: '' } });
+    expect(bad.ok ? undefined : bad.error.code).toBe('BAD_REQUEST');
   });
 });
