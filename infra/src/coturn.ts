@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from './ports';
+import { spawnOwned } from './spawn';
 
 export const COTURN_CONF = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'coturn', 'turnserver.conf');
 
@@ -46,7 +46,7 @@ export async function startCoturn(options: StartCoturnOptions = {}): Promise<Cot
     '--pidfile', path.join(dir, 'turnserver.pid'),
     ...(options.allowLoopbackPeers === false ? [] : ['--allow-loopback-peers']),
   ];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnOwned(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (d: Buffer) => {
     output = (output + d.toString()).slice(-4000);

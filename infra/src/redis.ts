@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from './ports';
+import { spawnOwned } from './spawn';
 
 export const REDIS_CONF = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'redis', 'redis.conf');
 
@@ -30,9 +31,8 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = options.port ?? (await freePort());
-    const child = spawn(binary, [REDIS_CONF, '--port', String(port), '--dir', dataDir, '--daemonize', 'no'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const args = [REDIS_CONF, '--port', String(port), '--dir', dataDir, '--daemonize', 'no'];
+    const child = spawnOwned(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
