@@ -17,6 +17,8 @@ export const citizenRequests = defineRequests({
   },
   'queue:leave': { request: z.object({}).strict(), result: Empty },
   'chat:send': { request: z.object({ text: ChatText }), result: z.object({ message: ChatMessage }) },
+  /** The chat of the ticket's current call so far, oldest first (a reloaded page gets it back). */
+  'chat:history': { request: z.object({}).strict(), result: z.object({ messages: z.array(ChatMessage) }) },
   'call:end': { request: z.object({}).strict(), result: Empty },
   'call:rate': { request: RatingRequest, result: Empty },
 });

@@ -100,6 +100,8 @@ export const clerkRequests = defineRequests({
   /** A fresh MediaAccess for the clerk's own open call (a console reloaded mid-call gets its media back). */
   'call:media': { request: z.object({ callId: CallId }), result: z.object({ media: MediaAccess }) },
   'chat:send': { request: z.object({ callId: CallId, text: ChatText }), result: z.object({ message: ChatMessage }) },
+  /** The chat of one of the clerk's own calls (open or in wrap-up), oldest first: a reloaded console gets it back. */
+  'chat:history': { request: z.object({ callId: CallId }), result: z.object({ messages: z.array(ChatMessage) }) },
   'call:note': { request: z.object({ callId: CallId, text: z.string().max(5000) }), result: Empty },
   /** The notes of one of the clerk's own calls (open or in wrap-up), oldest first. */
   'call:notes': { request: z.object({ callId: CallId }), result: z.object({ notes: z.array(CallNote) }) },

@@ -88,6 +88,20 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
               : { summary: open, media: null, caseTypeName: null, chat: [], documents: [] }
             : null,
         );
+        // A reloaded console has the call but not its chat: fetch what was said so far and merge it in.
+        if (open && !same) {
+          void request(socket, 'chat:history', { callId: open.callId })
+            .then(({ messages }) => {
+              if (cancelled) return;
+              setCall((current) => {
+                if (!current || current.summary.callId !== open.callId) return current;
+                const known = new Set(current.chat.map((m) => m.id));
+                const chat = [...messages.filter((m) => !known.has(m.id)), ...current.chat].sort((a, b) => a.sentAt - b.sentAt);
+                return { ...current, chat };
+              });
+            })
+            .catch(() => undefined);
+        }
         // A reloaded console has the call but no media grant any more: ask for a fresh one and re-join.
         if (!open || same?.media) return;
         const { media } = await request(socket, 'call:media', { callId: open.callId });

@@ -8,6 +8,7 @@ import {
   type QueuePosition,
 } from '@ablak/protocol';
 import type { Socket } from 'socket.io';
+import { chatHistory, recordChat } from '../calls/chat';
 import { peerIds } from '../calls/media';
 import { rooms, type AppContext } from '../context';
 import { RateLimiter } from '../http/rate-limit';
@@ -111,9 +112,14 @@ export function registerCitizenNamespace(ctx: AppContext, onPlaceTold?: PlaceTol
         text,
         sentAt: now,
       };
+      await recordChat(ctx.kv, message, ctx.config.documentRetentionHours * 3600);
       pushClerk(ctx.io.of('/clerk').to(rooms.clerk(call.clerkId)), 'chat:received', message);
       pushCitizen(socket.to(rooms.ticket(ticket.id)), 'chat:received', message);
       return { message };
+    },
+    'chat:history': async (_payload, { session }) => {
+      const { call } = await activeCall(session);
+      return { messages: await chatHistory(ctx.kv, call.id) };
     },
     'call:end': async (_payload, { session, now }) => {
       const { call } = await activeCall(session);

@@ -9,6 +9,7 @@ import {
   type ChatMessage,
 } from '@ablak/protocol';
 import { z } from 'zod';
+import { chatHistory, recordChat } from '../calls/chat';
 import { peerIds, satelliteRoom, standbyRoom } from '../calls/media';
 import { callSummary, offerView } from '../calls/views';
 import { rooms, type AppContext } from '../context';
@@ -171,9 +172,14 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
         text,
         sentAt: now,
       };
+      await recordChat(ctx.kv, message, retentionSeconds);
       pushCitizen(ctx.io.of('/citizen').to(rooms.ticket(call.ticketId)), 'chat:received', message);
       pushClerk(socket.to(rooms.clerk(session.clerkId)), 'chat:received', message);
       return { message };
+    },
+    'chat:history': async ({ callId }, { session }) => {
+      const call = await myCall(session, callId, { open: false });
+      return { messages: await chatHistory(ctx.kv, call.id) };
     },
     'call:note': async ({ callId, text }, { session, now }) => {
       const call = await myCall(session, callId, { open: false });

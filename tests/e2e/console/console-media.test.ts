@@ -1,7 +1,7 @@
 /**
  * The clerk's media in a call, against the real embedded server in real Chromium (fake camera, mic and
  * screen): the clerk shares the screen and the citizen decodes it as a second video until it stops; a
- * reload of the console in the middle of the call brings the video back both ways; a transfer to a
+ * reload of the console in the middle of the call brings the video back both ways and the chat; a transfer to a
  * named colleague picked from the list reaches that colleague's console with the note.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,10 +126,19 @@ describe('clerk console media in a call', () => {
     expect(await citizenDecodes(citizen, CLERK1_PEER, 'camera')).toBeGreaterThan(10);
   });
 
-  it('brings the call back with video both ways when the clerk reloads the console mid-call', async () => {
+  it('brings the call back with video both ways and the chat so far when the clerk reloads the console mid-call', async () => {
+    const chatBox = clerk1.getByRole('textbox', { name: 'Üzenet' });
+    await chatBox.fill('Kérem a személyi számát.');
+    await chatBox.press('Enter');
+    await citizen.next('chat:received', (m) => m.text === 'Kérem a személyi számát.');
+    await citizen.request('chat:send', { text: 'Egy pillanat.' });
+    await expect.poll(() => clerk1.getByTestId('chat-message').count()).toBe(2);
     const before = await citizen.remoteVideos();
     await clerk1.reload();
     await clerk1.getByTestId('call-screen').waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => clerk1.getByTestId('chat-message').allTextContents(), { timeout: 10_000 })
+      .toEqual([expect.stringContaining('Kérem a személyi számát.'), expect.stringContaining('Egy pillanat.')]);
     expect(await clerk1.getByRole('heading', { level: 2, name: 'Hívás: Elek' }).count()).toBe(1);
     // The case type's name comes back too (the call summary only carries its code).
     await expect

@@ -147,6 +147,21 @@ describe('a full call without browsers', () => {
     const atCitizen = citizen.next<{ text: string }>('chat:received');
     expectOk(await clerk.request('chat:send', { callId: call.callId, text: 'Üdvözlöm!' }));
     expect(await atCitizen).toMatchObject({ text: 'Üdvözlöm!', from: 'clerk' });
+    // A reloaded page on either side gets the conversation back, oldest first.
+    type History = { messages: { text: string; from: string; callId: string }[] };
+    const atClerkSide = expectOk(await clerk.request<History>('chat:history', { callId: call.callId })).messages;
+    const atCitizenSide = expectOk(await citizen.request<History>('chat:history', {})).messages;
+    for (const messages of [atClerkSide, atCitizenSide]) {
+      expect(messages.map((m) => [m.from, m.text, m.callId])).toEqual([
+        ['citizen', 'Jó napot!', call.callId],
+        ['clerk', 'Üdvözlöm!', call.callId],
+      ]);
+    }
+    // Nobody else's: another clerk is refused and learns nothing.
+    const other = await fx.connect(server.url, '/clerk', { token: (await fx.login(server.url, 'c3')).token });
+    const refused = await other.request('chat:history', { callId: call.callId });
+    expect(refused.ok ? undefined : refused.error.code).toBe('FORBIDDEN');
+    other.close();
   });
 
   it('shares a document with the other peer only, and refuses what is not an image or PDF', async () => {

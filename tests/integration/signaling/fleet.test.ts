@@ -59,6 +59,11 @@ describe('fleet: two signaling nodes on one Redis behave as one', () => {
     const atClerk = clerk.next<{ text: string }>('chat:received');
     expectOk(await citizen.request('chat:send', { text: 'Igen!' }));
     expect((await atClerk).text).toBe('Igen!');
+    // The chat is kept in Redis: a page reloaded onto either node gets all of it back.
+    const history = expectOk(
+      await clerk.request<{ messages: { text: string }[] }>('chat:history', { callId: accept.call.callId }),
+    );
+    expect(history.messages.map((m) => m.text)).toEqual(['Hall engem?', 'Igen!']);
     const ended = citizen.next<{ reason: string }>('call:ended');
     expectOk(await clerk.request('call:end', { callId: accept.call.callId }));
     expect((await ended).reason).toBe('clerk_ended');

@@ -135,6 +135,26 @@ export function useTicket(stored: StoredTicket) {
           },
     ),
   );
+  // A page reloaded during a call gets the chat so far back (a new call's history is empty).
+  const callId = view.call?.callId ?? null;
+  useEffect(() => {
+    if (!socket || !callId) return;
+    let cancelled = false;
+    request(socket, 'chat:history', {})
+      .then(({ messages }) => {
+        if (cancelled) return;
+        setView((v) => {
+          if (v.call?.callId !== callId) return v;
+          const known = new Set(v.messages.map((m) => m.id));
+          const fresh = messages.filter((m) => m.callId === callId && !known.has(m.id));
+          return fresh.length === 0 ? v : { ...v, messages: [...fresh, ...v.messages].sort((a, b) => a.sentAt - b.sentAt) };
+        });
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [socket, callId]);
   useSocketEvent(socket, 'call:transferred', ({ position }) =>
     setView((v) => ({ ...v, phase: 'waiting', position, call: null, messages: [], documents: [] })),
   );
