@@ -28,7 +28,7 @@ interface Props {
 /** The clerk's screen: device check once per shift, then idle / offer / call / wrap-up as the server says. */
 export function ClerkDesk({ session, socket, connected }: Props) {
   const { t } = useTranslation('console');
-  const desk = useClerkDesk(socket, connected);
+  const desk = useClerkDesk(socket, connected, session.token);
   const [choice, setChoice] = useState<DeviceChoice>(loadDeviceChoice);
   const [checked, setChecked] = useState(() => deviceCheckDone(session.user.id));
   const [notes, setNotes] = useState('');

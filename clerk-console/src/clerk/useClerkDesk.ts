@@ -12,8 +12,8 @@ import type {
   SharedDocument,
   TransferTarget,
 } from '@ablak/protocol';
-import { Colleague } from '@ablak/protocol';
-import { request, useSocketEvent, type ClerkSocket } from '@ablak/ui';
+import { Colleague, DocumentList } from '@ablak/protocol';
+import { apiFetch, request, useSocketEvent, type ClerkSocket } from '@ablak/ui';
 
 export interface ActiveCall {
   summary: CallSummary;
@@ -59,7 +59,7 @@ export interface ClerkDesk {
  * The clerk's desk as the server tells it: a `clerk:hello` snapshot on every (re)connect, then pushes.
  * Requests go through here so the local picture changes only with the server's answer.
  */
-export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): ClerkDesk {
+export function useClerkDesk(socket: ClerkSocket | null, connected: boolean, token: string): ClerkDesk {
   const [clerk, setClerk] = useState<ClerkView | null>(null);
   const [offer, setOffer] = useState<Offer | null>(null);
   const [withdrawn, setWithdrawn] = useState<WithdrawnOffer | null>(null);
@@ -88,7 +88,7 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
               : { summary: open, media: null, caseTypeName: null, chat: [], documents: [] }
             : null,
         );
-        // A reloaded console has the call but not its chat: fetch what was said so far and merge it in.
+        // A reloaded console has the call but not its chat and documents: fetch them and merge them in.
         if (open && !same) {
           void request(socket, 'chat:history', { callId: open.callId })
             .then(({ messages }) => {
@@ -98,6 +98,16 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
                 const known = new Set(current.chat.map((m) => m.id));
                 const chat = [...messages.filter((m) => !known.has(m.id)), ...current.chat].sort((a, b) => a.sentAt - b.sentAt);
                 return { ...current, chat };
+              });
+            })
+            .catch(() => undefined);
+          void apiFetch(`/api/calls/${encodeURIComponent(open.callId)}/documents`, { token, schema: DocumentList })
+            .then(({ documents }) => {
+              if (cancelled) return;
+              setCall((current) => {
+                if (!current || current.summary.callId !== open.callId) return current;
+                const known = new Set(current.documents.map((d) => d.id));
+                return { ...current, documents: [...documents.filter((d) => !known.has(d.id)), ...current.documents] };
               });
             })
             .catch(() => undefined);
@@ -116,7 +126,7 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean): Cl
     return () => {
       cancelled = true;
     };
-  }, [socket, connected]);
+  }, [socket, connected, token]);
 
   useSocketEvent(socket, 'clerk:state-changed', (view) => {
     setClerk(view);

@@ -155,13 +155,6 @@ describe('citizen web app: the whole way to a clerk and back, against the real e
     await clerk.request('chat:send', { callId: call.callId, text: 'Üdvözlöm, miben segíthetek?' });
     await page.getByText('Üdvözlöm, miben segíthetek?').waitFor();
 
-    // a reload in the middle of the call: back in the call, with the chat so far and the clerk's video
-    await page.reload();
-    await waitForScreen(page, 'call', 20_000);
-    await page.getByText('Jó napot, a személyimről lenne szó.').waitFor({ timeout: 10_000 });
-    await page.getByText('Üdvözlöm, miben segíthetek?').waitFor();
-    expect(await waitForFramesDecoded(page, 10, 30_000)).toBeGreaterThanOrEqual(10);
-
     // a photo of a document reaches the clerk
     await page
       .getByTestId('document-input')
@@ -169,6 +162,15 @@ describe('citizen web app: the whole way to a clerk and back, against the real e
     const shared: SharedDocument = await clerk.next('document:shared');
     expect(shared).toMatchObject({ name: 'igazolvany.png', mimeType: 'image/png', uploadedBy: 'citizen' });
     await expect.poll(() => page.getByTestId('document-status').getAttribute('data-state')).toBe('done');
+
+    // a reload in the middle of the call: back in the call, with the chat, the shared document and the clerk's video
+    await page.reload();
+    await waitForScreen(page, 'call', 20_000);
+    await page.getByText('Jó napot, a személyimről lenne szó.').waitFor({ timeout: 10_000 });
+    await page.getByText('Üdvözlöm, miben segíthetek?').waitFor();
+    await page.getByTestId('shared-document').filter({ hasText: 'igazolvany.png' }).waitFor({ timeout: 10_000 });
+    expect(await waitForFramesDecoded(page, 10, 30_000)).toBeGreaterThanOrEqual(10);
+
     await check('call');
 
     // the clerk opens a case and ends the call; the citizen sees the reference

@@ -1,7 +1,8 @@
 /**
  * The clerk's media in a call, against the real embedded server in real Chromium (fake camera, mic and
  * screen): the clerk shares the screen and the citizen decodes it as a second video until it stops; a
- * reload of the console in the middle of the call brings the video back both ways and the chat; a transfer to a
+ * reload of the console in the middle of the call brings the video back both ways, the chat and the
+ * documents; a transfer to a
  * named colleague picked from the list reaches that colleague's console with the note.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,10 @@ import { startConsoleServer } from './server';
 const CASE_TYPE = 'szemelyi.adult.first';
 const CLERK1_PEER = 'clerk-clerk1';
 const CLERK2_PEER = 'clerk-clerk2';
+const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** Video the citizen decodes from `peerId`'s `source`, leaving out consumers in `before` (older ones). */
 async function citizenDecodes(
@@ -126,19 +131,25 @@ describe('clerk console media in a call', () => {
     expect(await citizenDecodes(citizen, CLERK1_PEER, 'camera')).toBeGreaterThan(10);
   });
 
-  it('brings the call back with video both ways and the chat so far when the clerk reloads the console mid-call', async () => {
+  it('brings the call back with video both ways, the chat and the documents so far when the clerk reloads the console mid-call', async () => {
     const chatBox = clerk1.getByRole('textbox', { name: 'Üzenet' });
     await chatBox.fill('Kérem a személyi számát.');
     await chatBox.press('Enter');
     await citizen.next('chat:received', (m) => m.text === 'Kérem a személyi számát.');
     await citizen.request('chat:send', { text: 'Egy pillanat.' });
     await expect.poll(() => clerk1.getByTestId('chat-message').count()).toBe(2);
+    const { callId } = await citizen.next('call:matched');
+    await citizen.shareDocument(server.url, callId, 'lakcimkartya.png', PNG_1X1, 'image/png');
+    await expect.poll(() => clerk1.getByTestId('documents').textContent()).toContain('lakcimkartya.png');
     const before = await citizen.remoteVideos();
     await clerk1.reload();
     await clerk1.getByTestId('call-screen').waitFor({ timeout: 15_000 });
     await expect
       .poll(() => clerk1.getByTestId('chat-message').allTextContents(), { timeout: 10_000 })
       .toEqual([expect.stringContaining('Kérem a személyi számát.'), expect.stringContaining('Egy pillanat.')]);
+    await expect
+      .poll(() => clerk1.getByTestId('documents').textContent(), { timeout: 10_000 })
+      .toContain('lakcimkartya.png');
     expect(await clerk1.getByRole('heading', { level: 2, name: 'Hívás: Elek' }).count()).toBe(1);
     // The case type's name comes back too (the call summary only carries its code).
     await expect

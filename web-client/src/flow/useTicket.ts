@@ -9,7 +9,9 @@ import type {
   SharedDocument,
   TicketState,
 } from '@ablak/protocol';
+import { DocumentList } from '@ablak/protocol';
 import {
+  apiFetch,
   request,
   useCitizenSocket,
   useSocketEvent,
@@ -135,11 +137,27 @@ export function useTicket(stored: StoredTicket) {
           },
     ),
   );
-  // A page reloaded during a call gets the chat so far back (a new call's history is empty).
+  // A page reloaded during a call gets the chat and the documents so far back (a new call has none).
   const callId = view.call?.callId ?? null;
+  const citizenToken = stored.ticket.citizenToken;
   useEffect(() => {
     if (!socket || !callId) return;
     let cancelled = false;
+    apiFetch(`/api/calls/${encodeURIComponent(callId)}/documents`, {
+      token: citizenToken,
+      schema: DocumentList,
+      baseUrl: config.signalingUrl,
+    })
+      .then(({ documents }) => {
+        if (cancelled) return;
+        setView((v) => {
+          if (v.call?.callId !== callId) return v;
+          const known = new Set(v.documents.map((d) => d.id));
+          const fresh = documents.filter((d) => !known.has(d.id));
+          return fresh.length === 0 ? v : { ...v, documents: [...fresh, ...v.documents] };
+        });
+      })
+      .catch(() => undefined);
     request(socket, 'chat:history', {})
       .then(({ messages }) => {
         if (cancelled) return;
@@ -154,7 +172,7 @@ export function useTicket(stored: StoredTicket) {
     return () => {
       cancelled = true;
     };
-  }, [socket, callId]);
+  }, [socket, callId, citizenToken]);
   useSocketEvent(socket, 'call:transferred', ({ position }) =>
     setView((v) => ({ ...v, phase: 'waiting', position, call: null, messages: [], documents: [] })),
   );
