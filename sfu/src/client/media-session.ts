@@ -225,19 +225,27 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   }
 
   /**
-   * Publishes camera and/or mic; `paused` publishes without sending (pre-warm while waiting: the
-   * browser sends nothing, the SFU is not told, see `hold`) and connects the receive transport too.
+   * Publishes camera and/or mic; `paused` publishes without sending (for both, or per source): the
+   * browser sends nothing for a paused source and the SFU is not told (see `hold`). Publishing
+   * everything paused is the pre-warm while waiting, and then also connects the receive transport
+   * (`warmReceive`, default: when everything is paused). A call already under way publishes live, with
+   * only the muted sources paused, and does not wait for the receive side.
    */
-  async publish(tracks: { camera?: MediaStreamTrack | null; mic?: MediaStreamTrack | null }, options: { paused?: boolean } = {}): Promise<void> {
+  async publish(
+    tracks: { camera?: MediaStreamTrack | null; mic?: MediaStreamTrack | null },
+    options: { paused?: boolean | { camera?: boolean; mic?: boolean }; warmReceive?: boolean } = {},
+  ): Promise<void> {
+    const pausedOf = (source: 'camera' | 'mic') =>
+      typeof options.paused === 'object' ? (options.paused[source] ?? false) : (options.paused ?? false);
     // mediasoup-client negotiates one track at a time. The other side waits for a picture more than for
     // the first syllable, so a single-layer camera goes first (the mic follows one negotiation later); a
     // simulcast camera must follow the mic (LocalMedia.sendsCaptureTime says why).
-    const paused = options.paused ?? false;
-    const mic = () => (tracks.mic ? this.local.publish('mic', tracks.mic, paused) : Promise.resolve());
-    const camera = () => (tracks.camera ? this.local.publish('camera', tracks.camera, paused) : Promise.resolve());
+    const mic = () => (tracks.mic ? this.local.publish('mic', tracks.mic, pausedOf('mic')) : Promise.resolve());
+    const camera = () => (tracks.camera ? this.local.publish('camera', tracks.camera, pausedOf('camera')) : Promise.resolve());
     await Promise.all(this.local.cameraFirst ? [camera(), mic()] : [mic(), camera()]);
+    const allPaused = (!tracks.mic || pausedOf('mic')) && (!tracks.camera || pausedOf('camera'));
     // Publishing paused is the pre-warm: connect the receive side too, so the call needs no handshake.
-    if (options.paused) await this.warmReceive();
+    if (options.warmReceive ?? allPaused) await this.warmReceive();
   }
 
   /**

@@ -95,12 +95,17 @@ export function createCallMedia(options: CallMediaOptions = {}): CallMedia {
         s.on('stats', (stats) => session === s && set({ stats: figuresOf(stats) }));
         set({ room: access.room, connection: 'connecting', remote: null, stats: null });
         await s.join(access);
-        const paused = { mic: !live || micMuted, camera: !live || cameraOff };
         const mic = local.getAudioTracks()[0] ?? null;
         const camera = local.getVideoTracks()[0] ?? null;
-        // publish both paused, then apply the wanted state, so nothing leaks out before the call
-        await s.publish({ mic, camera }, { paused: true });
-        if (!paused.mic || !paused.camera) await applySending(s);
+        if (live) {
+          // The call is on (a page reloaded mid-call, a session opened at the match): publish at once,
+          // muted sources paused from the start, without waiting to warm the receive side up.
+          await s.publish({ mic, camera }, { paused: { mic: micMuted, camera: cameraOff }, warmReceive: false });
+          await applySending(s);
+        } else {
+          // Waiting: publish both paused (nothing leaves before the call) and connect both transports.
+          await s.publish({ mic, camera }, { paused: true });
+        }
         refresh();
       });
     },
