@@ -362,15 +362,45 @@ export class Peer extends TypedEmitter<PeerEvents> {
     if (consumerIds.some((id) => this.prepared.has(id))) {
       throw new AblakError('CONFLICT', 'that consumer belongs to a call that has not started');
     }
+    // A copy piped in from another router starts flowing when it is woken, and waking it asks the
+    // sender for a key frame. Before our receive transport is connected that frame cannot reach the
+    // browser, and the request that matters — the consumer's own, when the transport connects — would
+    // then come within the producer's 350 ms key-frame request delay and wait for it (a cold citizen
+    // consuming a warm clerk saw the first frame ~300 ms after its transport connected). So the pipes
+    // wake, with the consumers' own request, once the transport is connected.
+    const transport = this.recvTransport;
+    const connected = transport === undefined || transport.dtlsState === 'connected';
     // All at once: each is a few worker round trips, and a call's audio and video start together.
     await Promise.all(
       consumers.map(async (consumer) => {
-        // A copy piped in from another router starts flowing now, with the same key-frame request.
-        await wakePipe(consumer.producerId);
+        if (connected) await wakePipe(consumer.producerId);
         await consumer.resume();
-        if (consumer.kind === 'video') await consumer.requestKeyFrame();
+        if (connected && consumer.kind === 'video') await consumer.requestKeyFrame();
       }),
     );
+    if (!connected) this.whenConnected(transport, () => this.wake(consumers));
+  }
+
+  /** Wakes the pipes of `consumers` that are still open and asks for a key frame for the video ones. */
+  private async wake(consumers: readonly types.Consumer[]): Promise<void> {
+    await Promise.all(
+      consumers
+        .filter((consumer) => !consumer.closed && !consumer.paused)
+        .map(async (consumer) => {
+          await wakePipe(consumer.producerId);
+          if (consumer.kind === 'video' && !consumer.closed) await consumer.requestKeyFrame();
+        }),
+    ).catch((error: unknown) => this.logger.warn({ err: error }, 'waking consumers failed'));
+  }
+
+  /** Runs `then` once `transport` is DTLS-connected (not at all if it fails or closes first). */
+  private whenConnected(transport: types.WebRtcTransport, then: () => Promise<void>): void {
+    const onState = (state: types.DtlsState) => {
+      if (state === 'connecting' || state === 'new') return;
+      transport.off('dtlsstatechange', onState);
+      if (state === 'connected') void then();
+    };
+    transport.on('dtlsstatechange', onState);
   }
 
   async setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer: number | undefined): Promise<void> {
