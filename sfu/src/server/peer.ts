@@ -378,7 +378,10 @@ export class Peer extends TypedEmitter<PeerEvents> {
         if (connected && consumer.kind === 'video') await consumer.requestKeyFrame();
       }),
     );
-    if (!connected) this.whenConnected(transport, () => this.wake(consumers));
+    if (connected) return;
+    // It may have connected while the consumers resumed (its event is gone by now): then wake at once.
+    if ((transport.dtlsState as types.DtlsState) === 'connected') await this.wake(consumers);
+    else this.whenConnected(transport, () => this.wake(consumers));
   }
 
   /** Wakes the pipes of `consumers` that are still open and asks for a key frame for the video ones. */
