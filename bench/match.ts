@@ -4,13 +4,15 @@
  * calls separately, and latency is always per call, as the caller waits for it.
  * MemoryStore and RedisStore at 1k/10k/100k waiting tickets × 1k/10k available clerks, on the shipped
  * catalogue; Redis one call at a time, 16 calls in flight, and batches of 16; then `redis-benchmark`
- * running the real match script by EVALSHA. Loopback only; every phase is bounded in offers and time.
+ * running the real match script by EVALSHA; last, the floor under any Lua match step on this machine
+ * (match-floor.ts). Loopback only; every phase is bounded in offers and time.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { startRedis } from '@ablak/infra';
 import type { ClerkId, QueueId } from '@ablak/protocol';
 import { summarize, type Benchmark, type BenchResult } from './lib';
+import { matchFloor } from './match-floor';
 import { loadCatalogueFile } from '../signaling/src/store/catalogue-file';
 import { MemoryStore } from '../signaling/src/store/memory';
 import { RedisStore } from '../signaling/src/store/redis/redis-store';
@@ -254,6 +256,8 @@ async function run(): Promise<BenchResult[]> {
         await redisCommand(redis.port, ['FLUSHALL']);
       }
     }
+    // what this machine's Redis charges for an offer's bare work, with no routing rule (match-floor.ts)
+    results.push(...(await matchFloor(redis.url, `${durability}; load average ${load()}`)));
   } finally {
     await redis.stop();
   }
