@@ -14,12 +14,13 @@
  *   every write batched once per call (ticket and clerk states in one HSET each, one ZREM per set).
  *   Also rule-free. This is the cheapest layout of an offer in Lua found here.
  * Both run on synthetic data shaped like the bench's (29 queues, 10k waiting tickets, 1k clerks
- * with 1–3 skills, ~400-byte ticket JSON), in batches of 16 offers per call, one call at a time,
+ * with 1–3 skills, ~400-byte ticket JSON), in batches of 16 offers per call (B also 64), one call at a time,
  * until no offer is left; each is filled afresh three times and the median kept. The figure is
  * Redis's own time per offer inside the script (INFO commandstats), no network or client.
  */
 import Redis from 'ioredis';
 import type { BenchResult } from './lib';
+import { SortedSet } from '../signaling/src/queue/sorted';
 
 const FILL = `
 local P = KEYS[1]
@@ -199,11 +200,12 @@ export async function matchFloor(url: string, describe: string): Promise<BenchRe
       }
       add(`Redis Lua cost of ${m.figure}`, median(runs), 'µs', `median of 5 runs, INFO commandstats; ${describe}`);
     }
-    const floors: [string, string][] = [
-      ['per-record hashes (the shipped layout), one offer at a time', FLOOR_RECORDS],
-      ['shared hashes, reads and writes batched per call', FLOOR_SHARED],
+    const floors: [string, string, number][] = [
+      ['per-record hashes (the shipped layout), one offer at a time', FLOOR_RECORDS, 16],
+      ['shared hashes, reads and writes batched per call', FLOOR_SHARED, 16],
+      ['shared hashes, reads and writes batched per call', FLOOR_SHARED, 64],
     ];
-    for (const [name, script] of floors) {
+    for (const [name, script, batch] of floors) {
       const sha = (await redis.script('LOAD', script)) as string;
       const perOffer: number[] = [];
       let offers = 0;
@@ -213,7 +215,7 @@ export async function matchFloor(url: string, describe: string): Promise<BenchRe
         await redis.config('RESETSTAT');
         offers = 0;
         for (let call = 0; call < 10_000; call++) {
-          const [made] = (await redis.evalsha(sha, 1, prefix, String(1_764_000_100_000 + call), '16')) as [number, string];
+          const [made] = (await redis.evalsha(sha, 1, prefix, String(1_764_000_100_000 + call), String(batch))) as [number, string];
           if (made === 0) break;
           offers += made;
         }
@@ -223,12 +225,49 @@ export async function matchFloor(url: string, describe: string): Promise<BenchRe
         for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
       }
       const us = median(perOffer);
-      add(`Redis floor without routing rules, ${name}: time per offer`, us, 'µs', `${offers} offers per round in batches of 16, 10k tickets, 1k clerks, 29 queues; median of 3 fills; one Redis core's ceiling ${(1e6 / us).toFixed(0)} offers/s; ${describe}`);
+      add(`Redis floor without routing rules, ${name}, up to ${batch} offers per call: time per offer`, us, 'µs', `${offers} offers per round, 10k tickets, 1k clerks, 29 queues; median of 3 fills; one Redis core's ceiling ${(1e6 / us).toFixed(0)} offers/s; ${describe}`);
     }
   } finally {
     const keys = await redis.keys('{floor*');
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
+  }
+  return results;
+}
+
+/**
+ * The MemoryStore's side of the floor: what one move in its sorted index (queue/sorted.ts, the twin
+ * of a Redis sorted set) costs here. An offer makes at least five: the ticket leaves its waiting set
+ * (head), its queue moves in `active` (head out, back in by the next head's key), the clerk leaves the
+ * available set of each skill (the first at the head, the others anywhere) and enters `offers`.
+ */
+export function sortedSetFloor(describe: string): BenchResult[] {
+  const results: BenchResult[] = [];
+  const ops = 200_000;
+  for (const size of [1_000, 10_000]) {
+    const ids = Array.from({ length: size }, (_, i) => `bench-k${i}`);
+    const timeOps = (fn: (n: number) => void): number => {
+      const t = process.hrtime.bigint();
+      for (let n = 0; n < ops; n++) fn(n);
+      return Number(process.hrtime.bigint() - t) / ops / 2;
+    };
+    const set = new SortedSet();
+    ids.forEach((id, i) => set.add(id, 1000 + i));
+    const middle = timeOps((n) => {
+      const i = (n * 7919) % size;
+      set.delete(ids[i] as string);
+      set.add(ids[i] as string, 1000 + i);
+    });
+    const head = timeOps(() => {
+      const h = set.first() as { id: string; score: number };
+      set.delete(h.id);
+      set.add(h.id, h.score + size);
+    });
+    for (const [where, ns] of [['anywhere', middle], ['at the head', head]] as const) {
+      const figure = `MemoryStore sorted index: one delete or add ${where}, ${size / 1000}k entries`;
+      results.push({ bench: 'match', figure, value: ns, unit: 'ns', notes: `mean of ${ops} delete+add pairs / 2 (queue/sorted.ts); ${describe}` });
+      console.log(`  ${figure}: ${ns.toFixed(0)} ns`);
+    }
   }
   return results;
 }

@@ -12,7 +12,7 @@ import os from 'node:os';
 import { startRedis } from '@ablak/infra';
 import type { ClerkId, QueueId } from '@ablak/protocol';
 import { summarize, type Benchmark, type BenchResult } from './lib';
-import { matchFloor } from './match-floor';
+import { matchFloor, sortedSetFloor } from './match-floor';
 import { loadCatalogueFile } from '../signaling/src/store/catalogue-file';
 import { MemoryStore } from '../signaling/src/store/memory';
 import { RedisStore } from '../signaling/src/store/redis/redis-store';
@@ -215,6 +215,8 @@ async function run(): Promise<BenchResult[]> {
       await store.close();
     }
   }
+
+  if (STORES.includes('memory')) results.push(...sortedSetFloor(`load average ${load()}`));
 
   if (!STORES.includes('redis')) return results;
   const redis = await startRedis();
