@@ -204,6 +204,7 @@ export async function matchFloor(url: string, describe: string): Promise<BenchRe
       ['per-record hashes (the shipped layout), one offer at a time', FLOOR_RECORDS, 16],
       ['shared hashes, reads and writes batched per call', FLOOR_SHARED, 16],
       ['shared hashes, reads and writes batched per call', FLOOR_SHARED, 64],
+      ['shared hashes, reads and writes batched per call', FLOOR_SHARED, 256],
     ];
     for (const [name, script, batch] of floors) {
       const sha = (await redis.script('LOAD', script)) as string;
