@@ -14,12 +14,12 @@
  *   every write batched once per call (ticket and clerk states in one HSET each, one ZREM per set).
  *   Also rule-free. This is the cheapest layout of an offer in Lua found here.
  * Both run on synthetic data shaped like the bench's (29 queues, 10k waiting tickets, 1k clerks
- * with 1–3 skills, ~400-byte ticket JSON), in batches of 16 offers per call (B also 64), one call at a time,
+ * with 1–3 skills, ~400-byte ticket JSON), in batches of 16 offers per call (B also 64 and 256), one call at a time,
  * until no offer is left; each is filled afresh three times and the median kept. The figure is
  * Redis's own time per offer inside the script (INFO commandstats), no network or client.
  */
 import Redis from 'ioredis';
-import type { BenchResult } from './lib';
+import { percentile, type BenchResult } from './lib';
 import { SortedSet } from '../signaling/src/queue/sorted';
 
 const FILL = `
@@ -176,7 +176,7 @@ async function evalshaMicros(redis: Redis): Promise<{ calls: number; usec: numbe
   return { calls: Number(m?.[1] ?? 0), usec: Number(m?.[2] ?? Number.NaN) };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
 /** Runs the floors on the Redis at `url` (its own keys, deleted after) and returns their figures. */
 export async function matchFloor(url: string, describe: string): Promise<BenchResult[]> {
