@@ -23,7 +23,7 @@ export {
   type ClerkSocket,
   type SupervisorSocket,
 } from './net/useSocket';
-export { apiFetch, type ApiOptions } from './net/http';
+export { apiFetch, apiBlob, type ApiOptions } from './net/http';
 
 export {
   classifyMediaError,
@@ -52,3 +52,5 @@ export {
 } from './components/ConnectionQuality';
 export { LanguageSwitcher } from './components/LanguageSwitcher';
 export { ConfirmDialog, type ConfirmDialogProps } from './components/ConfirmDialog';
+export { BarChart, type BarChartProps, type BarChartPoint } from './components/BarChart';
+export { saveBlob } from './data/download';

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SharedDocument } from '@ablak/protocol';
 import { useFormat } from '@ablak/ui';
@@ -8,8 +8,8 @@ export function documentPath(doc: SharedDocument): string {
   return `/api/calls/${encodeURIComponent(doc.callId)}/documents/${encodeURIComponent(doc.id)}`;
 }
 
-async function loadBlobUrl(doc: SharedDocument, token: string): Promise<string> {
-  const response = await fetch(documentPath(doc), { headers: { authorization: `Bearer ${token}` } });
+async function loadBlobUrl(path: string, token: string): Promise<string> {
+  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return URL.createObjectURL(await response.blob());
 }
@@ -17,11 +17,16 @@ async function loadBlobUrl(doc: SharedDocument, token: string): Promise<string> 
 interface Props {
   documents: readonly SharedDocument[];
   token: string;
+  /** Where the bytes are; default the live call's route (a case's documents have their own). */
+  pathOf?: (doc: SharedDocument) => string;
+  headingLevel?: 2 | 3;
 }
 
 /** What the citizen shared in this call: open it in a viewer or save it. */
-export function DocumentsPanel({ documents, token }: Props) {
+export function DocumentsPanel({ documents, token, pathOf = documentPath, headingLevel = 2 }: Props) {
   const { t } = useTranslation('console');
+  const headingId = useId();
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const format = useFormat();
   const [viewing, setViewing] = useState<{ doc: SharedDocument; url: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +43,7 @@ export function DocumentsPanel({ documents, token }: Props) {
   const urlOf = async (doc: SharedDocument) => {
     const known = urls.current.get(doc.id);
     if (known) return known;
-    const url = await loadBlobUrl(doc, token);
+    const url = await loadBlobUrl(pathOf(doc), token);
     urls.current.set(doc.id, url);
     return url;
   };
@@ -60,8 +65,8 @@ export function DocumentsPanel({ documents, token }: Props) {
   };
 
   return (
-    <section className="panel" aria-labelledby="docs-heading">
-      <h2 id="docs-heading">{t('call.documents')}</h2>
+    <section className="panel" aria-labelledby={headingId}>
+      <Heading id={headingId}>{t('call.documents')}</Heading>
       {documents.length === 0 ? (
         <p className="muted">{t('call.noDocuments')}</p>
       ) : (

@@ -17,6 +17,8 @@ export interface Formatters {
   date(at: number | Date): string;
   dateTime(at: number | Date): string;
   bytes(size: number): string;
+  /** A keeping period in days in plain words: "30 days", "2 years" (whole years when it is one). */
+  days(days: number): string;
   /** Picks the right language of a catalogue text. */
   text(value: LocalizedText): string;
 }
@@ -24,7 +26,7 @@ export interface Formatters {
 export function makeFormatters(language: UiLanguage): Formatters {
   const locale = LOCALES[language];
   const num = new Intl.NumberFormat(locale);
-  const unit = (u: 'minute' | 'kilobyte' | 'megabyte') =>
+  const unit = (u: 'minute' | 'kilobyte' | 'megabyte' | 'day' | 'year') =>
     new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'long', maximumFractionDigits: 1 });
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
@@ -39,6 +41,8 @@ export function makeFormatters(language: UiLanguage): Formatters {
     dateTime: (at) => dateTime.format(at),
     bytes: (size) =>
       size < 1024 * 1024 ? unit('kilobyte').format(size / 1024) : unit('megabyte').format(size / 1024 / 1024),
+    days: (days) =>
+      days >= 365 && days % 365 === 0 ? unit('year').format(days / 365) : unit('day').format(days),
     text: (value) => value[language],
   };
 }

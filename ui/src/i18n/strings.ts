@@ -31,6 +31,16 @@ export const uiHu = {
     failed: 'Az üzenetet nem sikerült elküldeni. Próbálja újra.',
   },
   language: { label: 'Nyelv', name: { hu: 'Magyar', en: 'English' } },
+  chart: {
+    showTable: 'Táblázatként',
+    hideTable: 'Táblázat elrejtése',
+    empty: 'Nincs adat ebben az időszakban.',
+    summary_one: '{{count}} időszak: {{last}}.',
+    summary_other: '{{count}} időszak, legkisebb {{min}}, legnagyobb {{max}}, utolsó {{last}}.',
+    target: 'Cél: {{target}}.',
+    noValue: 'nincs adat',
+  },
+  csv: { download: 'Letöltés CSV-ben' },
 };
 
 export const uiEn: typeof uiHu = {
@@ -65,4 +75,14 @@ export const uiEn: typeof uiHu = {
     failed: 'The message could not be sent. Please try again.',
   },
   language: { label: 'Language', name: { hu: 'Magyar', en: 'English' } },
+  chart: {
+    showTable: 'Show as table',
+    hideTable: 'Hide table',
+    empty: 'No data in this period.',
+    summary_one: '{{count}} period: {{last}}.',
+    summary_other: '{{count}} periods, lowest {{min}}, highest {{max}}, last {{last}}.',
+    target: 'Target: {{target}}.',
+    noValue: 'no data',
+  },
+  csv: { download: 'Download as CSV' },
 };

@@ -22,6 +22,48 @@ function buildUrl(path: string, baseUrl: string | undefined, query: ApiOptions<z
   return url.toString();
 }
 
+function failureStatus(status: number): AppError {
+  const code =
+    status === 413
+      ? 'PAYLOAD_TOO_LARGE'
+      : status === 415
+        ? 'UNSUPPORTED_MEDIA_TYPE'
+        : status === 429
+          ? 'RATE_LIMITED'
+          : status === 401
+            ? 'UNAUTHORIZED'
+            : status === 403
+              ? 'FORBIDDEN'
+              : status === 404
+                ? 'NOT_FOUND'
+                : status >= 500
+                  ? 'UNAVAILABLE'
+                  : 'BAD_REQUEST';
+  return new AppError({ code, message: `HTTP ${status}` }, status);
+}
+
+/**
+ * Fetches a file from the HTTP API (a CSV export, a document) with the bearer token. A failure
+ * answers like `apiFetch`: the server's `{ ok: false, error }`, or a code from the HTTP status.
+ */
+export async function apiBlob(
+  path: string,
+  options: Omit<ApiOptions<z.ZodType>, 'schema' | 'body' | 'method'>,
+): Promise<Blob> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, options.baseUrl, options.query), { headers, signal: options.signal });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new AppError({ code: 'UNAVAILABLE', message: 'Network error' });
+  }
+  if (response.ok) return response.blob();
+  const failure = readFailure(await response.json().catch(() => undefined));
+  throw failure ? new AppError(failure, response.status) : failureStatus(response.status);
+}
+
 /**
  * Calls the HTTP API: JSON in and out, bearer token, the body checked with `schema`. A failure body
  * `{ ok: false, error }` becomes an `AppError` with the HTTP status; a network error is UNAVAILABLE.
@@ -53,19 +95,7 @@ export async function apiFetch<S extends z.ZodType>(
   const json: unknown = await response.json().catch(() => undefined);
   const failure = readFailure(json);
   if (failure) throw new AppError(failure, response.status);
-  if (!response.ok) {
-    const code =
-      response.status === 413
-        ? 'PAYLOAD_TOO_LARGE'
-        : response.status === 415
-          ? 'UNSUPPORTED_MEDIA_TYPE'
-          : response.status === 429
-            ? 'RATE_LIMITED'
-            : response.status >= 500
-              ? 'UNAVAILABLE'
-              : 'BAD_REQUEST';
-    throw new AppError({ code, message: `HTTP ${response.status}` }, response.status);
-  }
+  if (!response.ok) throw failureStatus(response.status);
   const parsed = options.schema.safeParse(json);
   if (!parsed.success)
     throw new AppError({ code: 'INTERNAL', message: 'Unexpected answer from the server' }, response.status);

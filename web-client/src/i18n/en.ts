@@ -136,6 +136,25 @@ export const en: typeof hu = {
     join: 'Join the queue',
     joining: 'Joining the queue…',
   },
+  privacy: {
+    title: 'Your data in this call',
+    recorded:
+      'We record the matter you chose, the name you give, when you waited and how long you talked, the chat, the documents you send, the clerk’s notes, the case reference and your rating.',
+    notRecorded: 'The picture and sound of the call are not recorded.',
+    monitoring: 'Calls may be monitored for quality: a supervisor may watch and listen without being seen.',
+    audit: 'Whenever someone opens your data, we log who, when and why.',
+    keptTitle: 'How long we keep it',
+    kind: {
+      contacts: 'Details of the call (matter, times, rating)',
+      chat: 'Chat',
+      documents: 'Documents you send',
+      notes: 'The clerk’s notes',
+      audit: 'Access log',
+    },
+    loading: 'Loading the keeping periods…',
+    periodsUnavailable: 'The keeping periods could not be loaded right now; you can ask for them on 1818.',
+    after: 'After that the data is deleted automatically. For information about your data, call 1818.',
+  },
   errors: {
     appointmentNOT_FOUND:
       'We cannot find this appointment code. Check the code, or queue without an appointment.',
@@ -257,6 +276,9 @@ export const en: typeof hu = {
     commentLabel: 'Comment (optional)',
     send: 'Send rating',
     thanks: 'Thank you for your rating!',
+    handOff:
+      'Your case has been recorded and is passed on automatically to the back office of the government office that decides it. You do not need to do anything for this.',
+    noCaseNext: 'If your matter is not settled yet, start a new matter or visit a government office.',
     nextTitle: 'What next?',
     next1: 'If the clerk asked for a document, send it quoting your case reference.',
     next2: 'You will be notified about your case through Ügyfélkapu (Client Gate).',

@@ -135,6 +135,26 @@ export const hu = {
     join: 'Beállok a sorba',
     joining: 'Sorba állás…',
   },
+  privacy: {
+    title: 'Az Ön adatai ebben a hívásban',
+    recorded:
+      'Feljegyezzük: a választott ügyet, a megadott nevet, mikor várt és meddig beszélt, a csevegést, az elküldött dokumentumokat, az ügyintéző jegyzeteit, az ügyazonosítót és az értékelését.',
+    notRecorded: 'A hívás képét és hangját nem rögzítjük.',
+    monitoring:
+      'A hívást a minőség ellenőrzése érdekében egy csoportvezető Ön számára láthatatlanul figyelemmel kísérheti.',
+    audit: 'Naplózzuk, ha valaki megnyitja az adatait: ki, mikor és miért.',
+    keptTitle: 'Meddig őrizzük',
+    kind: {
+      contacts: 'A hívás adatai (ügy, időpontok, értékelés)',
+      chat: 'Csevegés',
+      documents: 'Elküldött dokumentumok',
+      notes: 'Az ügyintéző jegyzetei',
+      audit: 'Hozzáférési napló',
+    },
+    loading: 'Az őrzési idők betöltése…',
+    periodsUnavailable: 'Az őrzési időket most nem sikerült betölteni; az 1818-as számon megkérdezheti őket.',
+    after: 'Ezután az adatokat automatikusan töröljük. Adatairól az 1818-as számon kérhet tájékoztatást.',
+  },
   errors: {
     appointmentNOT_FOUND:
       'Ezt az időpontkódot nem találjuk. Ellenőrizze a kódot, vagy álljon sorba időpont nélkül.',
@@ -256,6 +276,9 @@ export const hu = {
     commentLabel: 'Megjegyzés (nem kötelező)',
     send: 'Értékelés küldése',
     thanks: 'Köszönjük az értékelését!',
+    handOff:
+      'Az ügyét rögzítettük, és automatikusan továbbítjuk az illetékes hivatal háttérirodájának, amely az érdemi döntést hozza. Ehhez Önnek nem kell tennie semmit.',
+    noCaseNext: 'Ha az ügye még nem rendeződött, indítson új ügyet, vagy keressen fel egy kormányablakot.',
     nextTitle: 'Hogyan tovább?',
     next1: 'Ha az ügyintéző dokumentumot kért, az ügyazonosítóval küldheti be.',
     next2: 'Az ügy állásáról értesítést kap az Ügyfélkapun keresztül.',

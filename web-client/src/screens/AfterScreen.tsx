@@ -56,6 +56,21 @@ export function AfterScreen({ view, onRate, onStartOver }: Props) {
         <p>{t('after.noCase')}</p>
       )}
 
+      <h2 className="h-small">{t('after.nextTitle')}</h2>
+      {view.caseReference ? (
+        <ol className="next-steps" data-testid="next-steps">
+          <li>{t('after.handOff')}</li>
+          <li>{t('after.next2')}</li>
+          <li>{t('after.next1')}</li>
+          <li>{t('after.next3')}</li>
+        </ol>
+      ) : (
+        <ul className="next-steps" data-testid="next-steps">
+          <li>{t('after.noCaseNext')}</li>
+          <li>{t('after.next3')}</li>
+        </ul>
+      )}
+
       {state === 'done' ? (
         <p className="ab-notice ab-notice--success" role="status" data-testid="rating-thanks">
           {t('after.thanks')}
@@ -104,12 +119,6 @@ export function AfterScreen({ view, onRate, onStartOver }: Props) {
         </form>
       )}
 
-      <h2 className="h-small">{t('after.nextTitle')}</h2>
-      <ul className="next-steps">
-        <li>{t('after.next1')}</li>
-        <li>{t('after.next2')}</li>
-        <li>{t('after.next3')}</li>
-      </ul>
       <div className="actions">
         <button type="button" className="ab-button ab-button--secondary" onClick={onStartOver}>
           {t('after.again')}
