@@ -12,6 +12,9 @@ export interface CoturnServer {
   readonly port: number;
   /** TURN URLs for the SFU's TURN_URLS (UDP and TCP to the server). */
   readonly urls: string[];
+  /** The TLS port and its `turns:` URL when started with a certificate. */
+  readonly tlsPort: number | undefined;
+  readonly tlsUrls: string[];
   /** coturn's static-auth-secret (the SFU's TURN_SECRET). */
   readonly secret: string;
   /** Stops the server and removes its directory; idempotent. */
@@ -24,14 +27,22 @@ export interface StartCoturnOptions {
   binary?: string;
   /** Allow relaying to 127.0.0.1 (needed when the SFU is on loopback too); default true. */
   allowLoopbackPeers?: boolean;
+  /** Serve `turns:` (TURN over TLS) on a free port with this certificate (e.g. makeTestCertificate). */
+  tls?: { certFile: string; keyFile: string };
+  /** Host name in the `turns:` URL (the certificate's name); default 127.0.0.1. */
+  tlsHost?: string;
 }
 
-/** Starts Debian's turnserver with Ablak's config on 127.0.0.1, a free port and its own directory. */
+/**
+ * Starts Debian's turnserver with Ablak's config on 127.0.0.1, a free port and its own directory;
+ * with `tls`, also TURN over TLS on a second free port (production: 443), otherwise --no-tls.
+ */
 export async function startCoturn(options: StartCoturnOptions = {}): Promise<CoturnServer> {
   const binary = options.binary ?? process.env.TURNSERVER_BIN ?? 'turnserver';
   const secret = options.secret ?? randomBytes(18).toString('base64url');
   const dir = mkdtempSync(path.join(tmpdir(), 'ablak-coturn-'));
   const port = await freePort();
+  const tlsPort = options.tls ? await freePort() : undefined;
   // A relay range of its own, so parallel tests do not fight over relay ports.
   const minPort = 20_000 + (port % 400) * 100;
   const args = [
@@ -45,6 +56,9 @@ export async function startCoturn(options: StartCoturnOptions = {}): Promise<Cot
     '--userdb', path.join(dir, 'turndb'),
     '--pidfile', path.join(dir, 'turnserver.pid'),
     ...(options.allowLoopbackPeers === false ? [] : ['--allow-loopback-peers']),
+    ...(options.tls && tlsPort !== undefined
+      ? ['--tls-listening-port', String(tlsPort), '--cert', options.tls.certFile, '--pkey', options.tls.keyFile]
+      : ['--no-tls']),
   ];
   const child = spawnOwned(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -56,7 +70,10 @@ export async function startCoturn(options: StartCoturnOptions = {}): Promise<Cot
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
     await Promise.race([
-      waitForPort(port, '127.0.0.1', 10_000),
+      Promise.all([
+        waitForPort(port, '127.0.0.1', 10_000),
+        tlsPort === undefined ? undefined : waitForPort(tlsPort, '127.0.0.1', 10_000),
+      ]),
       exited.then((code) => {
         throw new Error(`turnserver exited with ${code}: ${output.trim().slice(-1000)}`);
       }),
@@ -81,6 +98,8 @@ export async function startCoturn(options: StartCoturnOptions = {}): Promise<Cot
   return {
     port,
     urls: [`turn:127.0.0.1:${port}?transport=udp`, `turn:127.0.0.1:${port}?transport=tcp`],
+    tlsPort,
+    tlsUrls: tlsPort === undefined ? [] : [`turns:${options.tlsHost ?? '127.0.0.1'}:${tlsPort}?transport=tcp`],
     secret,
     stop,
     [Symbol.asyncDispose]: stop,

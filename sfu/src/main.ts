@@ -30,8 +30,8 @@ try {
 const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
 const registry: SfuRegistryPublisher | undefined = redis ? new RedisSfuRegistry(redis) : undefined;
 const node = await SfuNode.create(config, { logger, ...(registry ? { registry } : {}) });
-const server = await startSfuHttpServer(node, { port: config.port, host: process.env.HOST ?? '0.0.0.0' });
-logger.info({ port: server.port, node: config.nodeId, redis: redis !== undefined }, 'standalone sfu listening');
+const server = await startSfuHttpServer(node, { port: config.port, host: process.env.HOST ?? '0.0.0.0', tls: config.tls });
+logger.info({ port: server.port, tls: config.tls !== undefined, node: config.nodeId, redis: redis !== undefined }, 'standalone sfu listening');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -44,4 +44,6 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// A renewed certificate (e.g. `systemctl reload`): new connections get it, running calls stay.
+process.on('SIGHUP', () => logger.info({ reloaded: server.reloadTls() }, 'tls certificate reloaded'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

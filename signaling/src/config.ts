@@ -2,6 +2,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { tlsFromEnv, type TlsFiles } from '@ablak/sfu/tls';
 
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPO_ROOT = path.resolve(PACKAGE_ROOT, '..');
@@ -79,6 +80,8 @@ export interface SignalingConfig {
   readonly logLevel: string;
   readonly port: number;
   readonly host: string;
+  /** TLS_CERT_FILE and TLS_KEY_FILE: served over HTTPS when set (browsers give the camera only to secure origins). */
+  readonly tls: TlsFiles | undefined;
   readonly publicUrl: string | undefined;
   readonly redisUrl: string | undefined;
   readonly jwtSecret: string;
@@ -133,12 +136,15 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) missing.push('JWT_SECRET: required in production');
   if (e.NODE_ENV === 'production' && !e.MEDIA_GRANT_SECRET)
     missing.push('MEDIA_GRANT_SECRET: required in production');
+  const { tls, issues: tlsIssues } = tlsFromEnv(cleaned);
+  missing.push(...tlsIssues);
   if (missing.length > 0) throw new ConfigError(missing);
   return Object.freeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     host: e.HOST,
+    tls,
     publicUrl: e.PUBLIC_URL,
     redisUrl: e.REDIS_URL,
     jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,

@@ -50,6 +50,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // A renewed certificate (e.g. `systemctl reload`): new connections get it, running calls stay.
+  process.on('SIGHUP', () => logger.info({ reloaded: running.reloadTls() }, 'tls certificate reloaded'));
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,9 @@
-import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { createWebServer, type WebServer } from '@ablak/sfu/tls';
 import { Appointments } from './appointments/appointments';
 import { TokenService } from './auth/tokens';
 import { MediaBroker } from './calls/media';
@@ -59,12 +59,14 @@ export interface RunningSignaling {
   readonly port: number;
   readonly io: Server;
   readonly context: AppContext;
+  /** Reads TLS_CERT_FILE and TLS_KEY_FILE again (a renewed certificate); false when serving plain HTTP. */
+  reloadTls(): boolean;
   /** Stops taking connections, closes sockets, timers, store, SFU; idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-function listen(server: HttpServer, port: number, host: string): Promise<number> {
+function listen(server: WebServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -94,7 +96,7 @@ export async function startSignaling(
   const tokens = new TokenService(config);
   const metrics = new Metrics({ defaultMetrics: true });
 
-  const httpServer = createServer();
+  const { server: httpServer, scheme, reloadTls } = createWebServer(config.tls);
   httpServer.keepAliveTimeout = 65_000;
   const io = new Server(httpServer, {
     serveClient: false,
@@ -201,7 +203,7 @@ export async function startSignaling(
 
   const port = await listen(httpServer, config.port, config.host);
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  baseUrl = `http://${host}:${port}`;
+  baseUrl = `${scheme}://${host}:${port}`;
   if (deps.embedSfu) {
     sfu = await deps.embedSfu(config.publicUrl ?? baseUrl, store, logger);
     sfu.attach(io);
@@ -213,7 +215,7 @@ export async function startSignaling(
       });
     }
   }
-  logger.info({ port, fleet, sfu: sfu !== null }, 'signaling listening');
+  logger.info({ port, scheme, fleet, sfu: sfu !== null }, 'signaling listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -233,5 +235,5 @@ export async function startSignaling(
       adapterRedis?.disconnect();
     })());
 
-  return { url: baseUrl, port, io, context: ctx, close, [Symbol.asyncDispose]: close };
+  return { url: baseUrl, port, io, context: ctx, reloadTls, close, [Symbol.asyncDispose]: close };
 }

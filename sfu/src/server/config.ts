@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { SfuNodeId } from '@ablak/protocol';
+import { tlsFromEnv, type TlsFiles } from './tls';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z
@@ -23,7 +24,8 @@ const SfuEnv = z
     SFU_NODE_ID: SfuNodeId.optional(),
     SFU_PUBLIC_URL: z.url().optional(),
     SFU_WORKERS: int(1, 256).optional(),
-    SFU_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
+    /** Default: 127.0.0.1 (this machine only) without SFU_ANNOUNCED_IP, 0.0.0.0 with it. */
+    SFU_LISTEN_IP: z.string().min(1).optional(),
     SFU_ANNOUNCED_IP: z.string().min(1).optional(),
     /** Worker i listens on UDP and TCP port base+i; 0 lets each worker pick a free port. */
     SFU_RTC_PORT_BASE: int(0, 65_000).default(40_000),
@@ -65,6 +67,8 @@ export interface SfuNodeConfig {
   readonly workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
   /** HTTP port of the standalone node (sfu/src/main.ts); unused when embedded. */
   readonly port: number;
+  /** TLS_CERT_FILE and TLS_KEY_FILE: the standalone node serves HTTPS with them; unused when embedded. */
+  readonly tls: TlsFiles | undefined;
 }
 
 export class SfuConfigError extends Error {
@@ -82,11 +86,16 @@ export function parseSfuConfig(env: Record<string, string | undefined>): SfuNode
   }
   const e = parsed.data;
   const port = e.PORT;
+  const { tls, issues } = tlsFromEnv(env);
+  const publicUrl = e.SFU_PUBLIC_URL ?? `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const listenIp = e.SFU_LISTEN_IP ?? (e.SFU_ANNOUNCED_IP ? '0.0.0.0' : '127.0.0.1');
+  issues.push(...mediaReachIssues(listenIp, e.SFU_ANNOUNCED_IP, publicUrl));
+  if (issues.length > 0) throw new SfuConfigError(issues);
   const config: SfuNodeConfig = {
     nodeId: e.SFU_NODE_ID ?? SfuNodeId.parse(`sfu-${os.hostname().replace(/[^A-Za-z0-9_.:-]/g, '-').slice(0, 40)}-${process.pid}`),
-    publicUrl: e.SFU_PUBLIC_URL ?? `http://127.0.0.1:${port}`,
+    publicUrl,
     workers: e.SFU_WORKERS ?? Math.max(1, os.availableParallelism()),
-    listenIp: e.SFU_LISTEN_IP,
+    listenIp,
     announcedIp: e.SFU_ANNOUNCED_IP,
     rtcPortBase: e.SFU_RTC_PORT_BASE,
     enableTcp: e.SFU_ENABLE_TCP,
@@ -105,6 +114,30 @@ export function parseSfuConfig(env: Record<string, string | undefined>): SfuNode
     drainMs: e.SFU_DRAIN_MS,
     workerLogLevel: e.SFU_LOG_LEVEL,
     port,
+    tls,
   };
   return Object.freeze(config);
+}
+
+const WILDCARD = new Set(['0.0.0.0', '::']);
+const isLoopback = (host: string) =>
+  host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '[::1]';
+
+/**
+ * Media is reached at the address the ICE candidates carry: SFU_ANNOUNCED_IP, or the listen address
+ * itself. A wildcard listen address is not an address a browser can use, and a node whose public URL
+ * is another machine's name but whose media stays on loopback would hand every remote browser a
+ * candidate it cannot reach: both stop the node at start instead of failing every call later.
+ */
+function mediaReachIssues(listenIp: string, announcedIp: string | undefined, publicUrl: string): string[] {
+  if (WILDCARD.has(listenIp) && announcedIp === undefined)
+    return [`SFU_ANNOUNCED_IP: required when SFU_LISTEN_IP is ${listenIp} (browsers need a concrete address)`];
+  const reachedAt = announcedIp ?? listenIp;
+  const host = new URL(publicUrl).hostname;
+  if (isLoopback(reachedAt) && !isLoopback(host))
+    return [
+      `SFU_ANNOUNCED_IP: media would be reachable only on ${reachedAt} while browsers come from ${host}; ` +
+        'set SFU_ANNOUNCED_IP to the address browsers reach this machine on (the public IP behind NAT)',
+    ];
+  return [];
 }

@@ -8,3 +8,4 @@ export { MEDIA_NAMESPACE } from './media-namespace';
 export { MEDIA_CODECS } from './codecs';
 export { createSfuLogger } from './logger';
 export { startSfuHttpServer, type SfuHttpServer } from './standalone';
+export { createWebServer, tlsFromEnv, type TlsFiles, type WebServer } from './tls';

@@ -73,6 +73,7 @@ export async function startConsoleServer(options: ServerOptions = {}): Promise<R
     port: running.port,
     io: running.io,
     context: running.context,
+    reloadTls: running.reloadTls,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -2,30 +2,40 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { PeerId, RoomId, type MediaAccess, type MediaGrantClaims } from '@ablak/protocol';
 import { launchBrowser, type TestBrowser } from '@ablak/tests/harness';
-import { startCoturn, type CoturnServer } from '@ablak/infra';
+import { makeTestCertificate, startCoturn, type CoturnServer, type TestCertificate } from '@ablak/infra';
 import { MediaClient, startSfu, type SfuFixture } from '../../integration/sfu/fixture';
 import { bundleTestPage, servePage, type PageServer } from './bundle';
 
 let turn: CoturnServer;
+let cert: TestCertificate;
 let sfu: SfuFixture;
+/** A second node whose join answers name only the `turns:` URL (TURN over TLS). */
+let tlsSfu: SfuFixture;
 let pageServer: PageServer;
 let browser: TestBrowser;
 
 beforeAll(async () => {
-  turn = await startCoturn();
-  const [fixture, bundle] = await Promise.all([
+  cert = await makeTestCertificate(['127.0.0.1']);
+  turn = await startCoturn({ tls: cert });
+  const [fixture, tlsFixture, bundle] = await Promise.all([
     startSfu({ SFU_WORKERS: '1', TURN_URLS: turn.urls.join(','), TURN_SECRET: turn.secret }),
+    startSfu({ SFU_WORKERS: '1', TURN_URLS: turn.tlsUrls.join(','), TURN_SECRET: turn.secret }),
     bundleTestPage(),
   ]);
   sfu = fixture;
+  tlsSfu = tlsFixture;
   pageServer = await servePage(bundle);
-  browser = await launchBrowser();
+  // Chromium checks the TURN server's certificate (an untrusted one fails with ICE error 701): trust
+  // exactly this test certificate's key, as a browser trusts a real TURN host's CA-signed certificate.
+  browser = await launchBrowser({ extraArgs: [`--ignore-certificate-errors-spki-list=${cert.spkiSha256}`] });
 });
 afterAll(async () => {
   await browser?.close();
   await pageServer?.close();
   await sfu?.close();
+  await tlsSfu?.close();
   await turn?.stop();
+  cert?.close();
 });
 
 async function openPage(): Promise<Page> {
@@ -35,8 +45,8 @@ async function openPage(): Promise<Page> {
   return page;
 }
 
-function access(room: RoomId, peer: string, claims: Partial<MediaGrantClaims> = {}): MediaAccess {
-  return { sfuUrl: sfu.url, room, grant: sfu.grant({ room, peer: PeerId.parse(peer), ...claims }), iceServers: [] };
+function access(room: RoomId, peer: string, claims: Partial<MediaGrantClaims> = {}, node: SfuFixture = sfu): MediaAccess {
+  return { sfuUrl: node.url, room, grant: node.grant({ room, peer: PeerId.parse(peer), ...claims }), iceServers: [] };
 }
 
 describe('TURN (coturn) with REST credentials from the SFU', () => {
@@ -71,5 +81,29 @@ describe('TURN (coturn) with REST credentials from the SFU', () => {
       .toBe(true);
     const stats = await a.evaluate(() => window.ablakTest.stats());
     expect(stats?.relayed).toBe(true);
+  });
+
+  it('carries a call through TURN over TLS (turns:, TCP) when that is the only way out', async () => {
+    const room = RoomId.parse('turns-call');
+    const a = await openPage();
+    const b = await openPage();
+    expect(await a.evaluate((x) => window.ablakTest.start(x, { publish: true, relayOnly: true }), access(room, 'citizen-s', {}, tlsSfu))).toBe('connected');
+    expect(await b.evaluate((x) => window.ablakTest.start(x, { publish: true, relayOnly: true }), access(room, 'clerk-s', { role: 'clerk' }, tlsSfu))).toBe('connected');
+    await expect
+      .poll(
+        async () => {
+          const tracks = await a.evaluate(() => window.ablakTest.remote());
+          return tracks.some((t) => t.kind === 'video' && t.framesDecoded > 0);
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBe(true);
+    for (const page of [a, b]) {
+      const selected = await page.evaluate(() => window.ablakTest.selectedLocalCandidates());
+      expect(selected.length).toBeGreaterThan(0);
+      expect(selected.every((c) => c.candidateType === 'relay' && c.relayProtocol === 'tls')).toBe(true);
+    }
+    await a.close();
+    await b.close();
   });
 });

@@ -176,6 +176,26 @@ const api = {
     }
   },
   close: async () => session?.close(),
+  /**
+   * The local candidate of every selected (nominated, succeeded) pair of this page's open peer
+   * connections: its type and, for a relay, how the browser reaches TURN (udp, tcp or tls).
+   */
+  async selectedLocalCandidates(): Promise<{ candidateType: string; relayProtocol: string | undefined }[]> {
+    const out: { candidateType: string; relayProtocol: string | undefined }[] = [];
+    for (const pc of peerConnections) {
+      if (pc.connectionState === 'closed') continue;
+      const reports: Record<string, unknown>[] = [];
+      (await pc.getStats()).forEach((r: Record<string, unknown>) => reports.push(r));
+      for (const pair of reports) {
+        if (pair['type'] !== 'candidate-pair' || pair['state'] !== 'succeeded' || pair['nominated'] !== true) continue;
+        const local = reports.find((r) => r['id'] === pair['localCandidateId']);
+        if (!local) continue;
+        const relayProtocol = local['relayProtocol'];
+        out.push({ candidateType: String(local['candidateType']), relayProtocol: typeof relayProtocol === 'string' ? relayProtocol : undefined });
+      }
+    }
+    return out;
+  },
   /** Gathers ICE candidates with the given servers and reports their types (host, srflx, relay). */
   async gatherCandidateTypes(iceServers: RTCIceServer[]): Promise<string[]> {
     const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: 'relay' });
