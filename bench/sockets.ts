@@ -16,6 +16,7 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from '@ablak/infra';
+import { serviceArgs } from '@ablak/tests/harness';
 import { summarize, type Benchmark, type BenchResult } from './lib';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -153,7 +154,7 @@ async function run(): Promise<BenchResult[]> {
   const extraFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--max-old-space-size=4096', ...extraFlags, path.join(ROOT, 'signaling/src/main.ts')],
+    serviceArgs('signaling', ['--max-old-space-size=4096', ...extraFlags]),
     {
       cwd: path.join(ROOT, 'signaling'),
       env: {

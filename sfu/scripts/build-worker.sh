@@ -28,10 +28,21 @@ PATCH_FILE="$ROOT_DIR/patches/mediasoup@$MS_VERSION.patch"
 grep -q "libsrtp2" "$MS_DIR/worker/include/RTC/SrtpSession.hpp" || {
   echo "[worker] $MS_DIR is not patched: run pnpm install (patchedDependencies)" >&2; exit 1; }
 
+# Every input of the binary is in the key: mediasoup's version and the patch, the meson shims, this
+# script, the Debian release, the compiler and meson, and the exact versions of the Debian libraries
+# it compiles and links against (an apt upgrade of libssl-dev or libsrtp2-dev rebuilds it).
+BUILD_LIBS="libuv1-dev libssl-dev libsrtp2-dev libflatbuffers-dev flatbuffers-compiler libabsl-dev"
 KEY=$( {
   echo "mediasoup=$MS_VERSION bwe=$BWE arch=$(uname -m)"
   sha256sum "$PATCH_FILE" | cut -d' ' -f1
   (cd "$SFU_DIR/worker" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+  sha256sum "$SFU_DIR/scripts/build-worker.sh" | cut -d' ' -f1
+  cat /etc/debian_version 2>/dev/null || true
+  (. /etc/os-release 2>/dev/null && echo "$ID $VERSION_ID") || true
+  g++ --version 2>/dev/null | head -1 || true
+  meson --version 2>/dev/null || true
+  # shellcheck disable=SC2086
+  dpkg-query -W -f='${Package} ${Version}\n' $BUILD_LIBS 2>/dev/null || true
 } | sha256sum | cut -c1-16)
 CACHE_ROOT=${XDG_CACHE_HOME:-$HOME/.cache}/ablak/mediasoup-worker
 CACHE_DIR=$CACHE_ROOT/$MS_VERSION-$KEY
@@ -75,8 +86,24 @@ cd "$WORK/worker"
 meson setup --prefix "$WORK/install" --bindir "" --libdir "" --buildtype release \
   -Db_ndebug=true --wrap-mode=nodownload -Dms_use_builtin_bwe=$BUILTIN build >"$WORK/setup.log" 2>&1 \
   || { cat "$WORK/setup.log" >&2; exit 1; }
-meson compile -C build -j "$(nproc)" mediasoup-worker >"$WORK/compile.log" 2>&1 \
-  || { tail -60 "$WORK/compile.log" >&2; exit 1; }
+# ninja's own [n/N] counter, one line per tenth of the way (the full log stays in compile.log).
+progress() {
+  local line shown=0 step
+  while IFS= read -r line; do
+    if [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
+      step=$(( BASH_REMATCH[1] * 10 / BASH_REMATCH[2] ))
+      if [ "$step" -gt "$shown" ]; then
+        shown=$step
+        echo "[worker] ${BASH_REMATCH[0]} $((step * 10))% after $(( $(date +%s) - started ))s"
+      fi
+    fi
+  done
+}
+set +e
+meson compile -C build -j "$(nproc)" mediasoup-worker 2>&1 | tee "$WORK/compile.log" | progress
+compiled=${PIPESTATUS[0]}
+set -e
+[ "$compiled" -eq 0 ] || { tail -60 "$WORK/compile.log" >&2; exit 1; }
 
 mkdir -p "$CACHE_DIR"
 cp build/mediasoup-worker "$CACHE_DIR/mediasoup-worker.tmp"

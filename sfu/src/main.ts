@@ -27,23 +27,35 @@ try {
   throw error;
 }
 
-const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
-const registry: SfuRegistryPublisher | undefined = redis ? new RedisSfuRegistry(redis) : undefined;
-const node = await SfuNode.create(config, { logger, ...(registry ? { registry } : {}) });
-const server = await startSfuHttpServer(node, { port: config.port, host: process.env.HOST ?? '0.0.0.0', tls: config.tls });
-logger.info({ port: server.port, tls: config.tls !== undefined, node: config.nodeId, redis: redis !== undefined }, 'standalone sfu listening');
-
-let stopping = false;
+// The signals are this process's from the first moment (mediasoup's own per-worker listeners are
+// taken off by the worker pool): one during start-up stops the process, later ones drain.
+const life: { started?: { node: SfuNode; server: Awaited<ReturnType<typeof startSfuHttpServer>> }; stopping: boolean } = {
+  stopping: false,
+};
 async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
+  if (life.stopping) return;
+  life.stopping = true;
+  const { started } = life;
+  if (!started) {
+    logger.info({ signal }, 'stopping during start-up');
+    process.exit(0);
+  }
   logger.info({ signal, drainMs: config.drainMs }, 'draining');
-  await node.close({ drainMs: config.drainMs });
-  await server.close();
+  await started.node.close({ drainMs: config.drainMs });
+  await started.server.close();
   redis?.disconnect();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
-// A renewed certificate (e.g. `systemctl reload`): new connections get it, running calls stay.
-process.on('SIGHUP', () => logger.info({ reloaded: server.reloadTls() }, 'tls certificate reloaded'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// A renewed certificate (e.g. `systemctl reload`): new connections get it, running calls stay.
+process.on('SIGHUP', () => {
+  if (life.started) logger.info({ reloaded: life.started.server.reloadTls() }, 'tls certificate reloaded');
+});
+
+const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
+const registry: SfuRegistryPublisher | undefined = redis ? new RedisSfuRegistry(redis) : undefined;
+const node = await SfuNode.create(config, { logger, ...(registry ? { registry } : {}) });
+const server = await startSfuHttpServer(node, { port: config.port, host: process.env.HOST ?? '0.0.0.0', tls: config.tls });
+life.started = { node, server };
+logger.info({ port: server.port, tls: config.tls !== undefined, node: config.nodeId, redis: redis !== undefined }, 'standalone sfu listening');

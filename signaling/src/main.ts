@@ -23,10 +23,31 @@ async function main(): Promise<void> {
     level: config.logLevel,
     redact: ['req.headers.authorization', '*.token', '*.grant', '*.password'],
   });
+  // The signals are this process's from the first moment: one during start-up stops it (nothing is
+  // served yet that a drain could keep), instead of reaching a half-started server.
+  const life: { running?: Awaited<ReturnType<typeof startSignaling>>; stopping: boolean } = { stopping: false };
+  const stop = (signal: string) => {
+    if (life.stopping) return;
+    life.stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const { running } = life;
+    if (!running) process.exit(0);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    void running.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  // A renewed certificate (e.g. `systemctl reload`): new connections get it, running calls stay.
+  process.on('SIGHUP', () => {
+    if (life.running) logger.info({ reloaded: life.running.reloadTls() }, 'tls certificate reloaded');
+  });
+
   const running = await startSignaling(config, {
     logger,
     ...(config.sfuEmbedded && { embedSfu: embeddedSfu(config) }),
   });
+  life.running = running;
   const url = config.publicUrl ?? running.url;
   const lines = [
     '',
@@ -38,20 +59,6 @@ async function main(): Promise<void> {
   ];
   if (config.demo) lines.push('  demo logins:  clerk1 … clerk6, supervisor — password ablak-demo');
   console.log(lines.join('\n') + '\n');
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    void running.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  // A renewed certificate (e.g. `systemctl reload`): new connections get it, running calls stay.
-  process.on('SIGHUP', () => logger.info({ reloaded: running.reloadTls() }, 'tls certificate reloaded'));
 }
 
 main().catch((error: unknown) => {

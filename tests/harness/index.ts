@@ -2,3 +2,4 @@ export { launchBrowser, CHROMIUM_ARGS, CHROMIUM_PATH, type TestBrowser } from '.
 export { startDesk } from './desk';
 export { startRedis, freePort, waitForPort, type RedisServer } from '@ablak/infra';
 export { ensureAppBuilt, REPO_ROOT } from './apps';
+export { serviceEntry, serviceArgs, type Service } from './services';

@@ -139,7 +139,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   }
 
   private async start(index: number): Promise<WorkerSlot> {
-    const worker = await mediasoup.createWorker({ logLevel: this.options.logLevel, appData: { index } });
+    const worker = await createWorkerOwningNoSignals({ logLevel: this.options.logLevel, appData: { index } });
     try {
       const webRtcServer = await this.createWebRtcServer(worker, index);
       const slot = new WorkerSlot(index, worker, webRtcServer);
@@ -198,4 +198,24 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     }
     return undefined;
   }
+}
+
+/**
+ * mediasoup's Worker closes itself on the process's SIGINT/SIGTERM (a `process.once` listener per
+ * worker). Here the service's entry owns those signals: a SIGTERM starts a drain in which the workers
+ * must keep carrying the running calls, and one during start-up must stop the process, not close a
+ * worker under a start that then never finishes. So the listeners a new worker adds are taken off.
+ */
+async function createWorkerOwningNoSignals(settings: types.WorkerSettings): Promise<types.Worker> {
+  const before = {
+    SIGINT: new Set(process.listeners('SIGINT')),
+    SIGTERM: new Set(process.listeners('SIGTERM')),
+  };
+  const worker = await mediasoup.createWorker(settings);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!before[signal].has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return worker;
 }

@@ -61,7 +61,7 @@ interface Call<S> {
   event: string;
 }
 
-// One module-level function per event, not closures made per event: under tsx (esbuild keepNames)
+// One module-level function per event, not closures made per event: under a keepNames transform
 // every named closure costs a defineProperty call, which showed in the join burst profile.
 async function handle<S, Req extends z.ZodType, Res extends object>(
   schema: Req,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { PeerId, RoomId, SFU_REGISTRY_REDIS_KEY, SfuNodeInfo } from '@ablak/protocol';
-import { freePort, startRedis } from '@ablak/tests/harness';
+import { freePort, serviceArgs, startRedis } from '@ablak/tests/harness';
 import { GRANT_SECRET, MediaClient, startSfu } from './fixture';
 
 const SFU_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../sfu');
@@ -38,7 +38,7 @@ describe('SFU node lifecycle', () => {
   it('runs standalone (sfu/src/main.ts): registers in Redis, serves /healthz and /media, and deregisters on SIGTERM', async () => {
     await using redis = await startRedis();
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, serviceArgs('sfu'), {
       cwd: SFU_DIR,
       env: {
         ...process.env,
@@ -84,6 +84,49 @@ describe('SFU node lifecycle', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       client.disconnect();
+    }
+  });
+
+  it('leaves the process signals to the service: creating a node adds no SIGINT/SIGTERM listener (mediasoup would close every worker at once)', async () => {
+    const before = { int: process.listenerCount('SIGINT'), term: process.listenerCount('SIGTERM') };
+    await using sfu = await startSfu({ SFU_WORKERS: '2' });
+    expect(sfu.node.health().ok).toBe(true);
+    expect({ int: process.listenerCount('SIGINT'), term: process.listenerCount('SIGTERM') }).toEqual(before);
+  });
+
+  it('stops with exit code 0 on a SIGTERM that arrives while its workers start', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, serviceArgs('sfu'), {
+      cwd: SFU_DIR,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        MEDIA_GRANT_SECRET: GRANT_SECRET,
+        SFU_WORKERS: '2',
+        SFU_RTC_PORT_BASE: '0',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const firstWorker = new Promise<void>((resolve) => {
+      const onData = (d: Buffer) => {
+        output += d.toString();
+        if (output.includes('worker started')) resolve();
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+    });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      await firstWorker;
+      child.kill('SIGTERM');
+      expect(await exited).toEqual({ code: 0, signal: null });
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
 });

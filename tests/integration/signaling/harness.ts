@@ -26,7 +26,7 @@ import {
   type SignalingDeps,
   type Store,
 } from '@ablak/signaling';
-import { freePort, waitForPort } from '@ablak/tests/harness';
+import { freePort, serviceArgs, waitForPort } from '@ablak/tests/harness';
 
 export const PASSWORD = 'test-password';
 export const TEST_SECRET = 'test-jwt-secret-0123456789-abcdefghijkl';
@@ -287,7 +287,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /** A signaling node as its own OS process (so it can be SIGKILLed like a crashed machine). */
 export async function spawnNode(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'signaling/src/main.ts')], {
+  const child = spawn(process.execPath, serviceArgs('signaling'), {
     cwd: path.join(ROOT, 'signaling'),
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '@ablak/tests/harness';
+import { freePort, serviceArgs } from '@ablak/tests/harness';
 
 import { ensureAppBuilt, REPO_ROOT } from '../../../harness/apps';
 
@@ -30,8 +30,7 @@ export async function startServer(
   ensureWebClientBuilt();
   const port = fixedPort ?? (await freePort());
   const docs = mkdtempSync(path.join(tmpdir(), 'ablak-docs-'));
-  const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  const child: ChildProcess = spawn(tsx, ['src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, serviceArgs('signaling'), {
     cwd: path.join(REPO_ROOT, 'signaling'),
     env: {
       ...process.env,
