@@ -3,6 +3,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { tlsFromEnv, type TlsFiles } from '@ablak/sfu/tls';
+import type { RedisTarget } from './store/redis/connection';
 
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPO_ROOT = path.resolve(PACKAGE_ROOT, '..');
@@ -28,6 +29,16 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z.url().optional(),
   REDIS_URL: z.url().optional(),
+  /** Sentinels (host:port,…) that name the Redis master: fleet mode with failover, instead of REDIS_URL. */
+  REDIS_SENTINELS: list
+    .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1))
+    .optional(),
+  /** The master's name in the Sentinels' configuration (with REDIS_SENTINELS). */
+  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+  /** Password of the Redis servers behind the Sentinels (a REDIS_URL carries its own). */
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  /** Password of the Sentinels, when they require one. */
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
   JWT_SECRET: z.string().min(32).optional(),
   MEDIA_GRANT_SECRET: z.string().min(32).optional(),
   SESSION_TTL_SECONDS: int(900, 10, 86_400),
@@ -84,6 +95,8 @@ export interface SignalingConfig {
   readonly tls: TlsFiles | undefined;
   readonly publicUrl: string | undefined;
   readonly redisUrl: string | undefined;
+  /** Where the fleet's Redis is (REDIS_URL, or REDIS_SENTINELS + REDIS_SENTINEL_MASTER); unset = embedded. */
+  readonly redis: RedisTarget | undefined;
   readonly jwtSecret: string;
   readonly mediaGrantSecret: string;
   readonly sessionTtlSeconds: number;
@@ -129,10 +142,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
-  const fleet = e.REDIS_URL !== undefined;
   const missing: string[] = [];
-  if (fleet && !e.JWT_SECRET) missing.push('JWT_SECRET: required when REDIS_URL is set');
-  if (fleet && !e.MEDIA_GRANT_SECRET) missing.push('MEDIA_GRANT_SECRET: required when REDIS_URL is set');
+  const redis = redisTarget(e, missing);
+  const fleet = redis !== undefined;
+  if (fleet && !e.JWT_SECRET) missing.push('JWT_SECRET: required in fleet mode (REDIS_URL or REDIS_SENTINELS)');
+  if (fleet && !e.MEDIA_GRANT_SECRET)
+    missing.push('MEDIA_GRANT_SECRET: required in fleet mode (REDIS_URL or REDIS_SENTINELS)');
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) missing.push('JWT_SECRET: required in production');
   if (e.NODE_ENV === 'production' && !e.MEDIA_GRANT_SECRET)
     missing.push('MEDIA_GRANT_SECRET: required in production');
@@ -147,6 +162,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     tls,
     publicUrl: e.PUBLIC_URL,
     redisUrl: e.REDIS_URL,
+    redis,
     jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
     mediaGrantSecret: e.MEDIA_GRANT_SECRET ?? DEV_MEDIA_GRANT_SECRET,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
@@ -175,4 +191,23 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     demo: e.DEMO ?? !fleet,
     rawEnv: Object.freeze({ ...env }),
   });
+}
+
+function redisTarget(e: z.output<typeof EnvSchema>, missing: string[]): RedisTarget | undefined {
+  if (e.REDIS_SENTINELS === undefined) {
+    if (e.REDIS_SENTINEL_MASTER !== undefined) missing.push('REDIS_SENTINEL_MASTER: needs REDIS_SENTINELS');
+    return e.REDIS_URL === undefined ? undefined : { kind: 'url', url: e.REDIS_URL };
+  }
+  if (e.REDIS_URL !== undefined) missing.push('REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both');
+  if (e.REDIS_SENTINEL_MASTER === undefined) missing.push('REDIS_SENTINEL_MASTER: required with REDIS_SENTINELS');
+  return {
+    kind: 'sentinel',
+    sentinels: e.REDIS_SENTINELS.map((hostPort) => {
+      const at = hostPort.lastIndexOf(':');
+      return { host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) };
+    }),
+    masterName: e.REDIS_SENTINEL_MASTER ?? '',
+    ...(e.REDIS_PASSWORD !== undefined && { password: e.REDIS_PASSWORD }),
+    ...(e.REDIS_SENTINEL_PASSWORD !== undefined && { sentinelPassword: e.REDIS_SENTINEL_PASSWORD }),
+  };
 }

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const url = config.publicUrl ?? running.url;
   const lines = [
     '',
-    `Ablak is running (${config.redisUrl ? 'fleet mode' : 'embedded mode'}${config.sfuEmbedded ? ', SFU in this process' : ''})`,
+    `Ablak is running (${config.redis ? 'fleet mode' : 'embedded mode'}${config.sfuEmbedded ? ', SFU in this process' : ''})`,
     `  citizen app:  ${url}/`,
     `  console:      ${url}/console/`,
     `  API:          ${url}/api/case-types`,

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -28,6 +27,7 @@ import { registerSupervisorNamespace } from './realtime/supervisor';
 import { loadCatalogueFile } from './store/catalogue-file';
 import { MemoryStore } from './store/memory';
 import { createRedisStore } from './store-factory';
+import { openRedis } from './store/redis/connection';
 import type { OfferRecord, Store } from './store/types';
 
 /** An SFU node running in this process (embedded mode), as signaling uses it. */
@@ -86,13 +86,13 @@ export async function startSignaling(
     pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.token', '*.grant'] });
   const catalogue = deps.catalogue ?? deps.store?.catalogue ?? loadCatalogueFile(config.catalogueFile);
   const directory = deps.directory ?? Directory.fromFile(config.directoryFile);
-  const fleet = config.redisUrl !== undefined;
+  const fleet = config.redis !== undefined;
   const store =
     deps.store ??
     (fleet
       ? await (deps.createStore ?? createRedisStore)(catalogue, config)
       : new MemoryStore(catalogue, { dropGraceSeconds: config.dropGraceSeconds }));
-  const kv = deps.kv ?? (config.redisUrl ? new RedisKv(config.redisUrl) : new MemoryKv());
+  const kv = deps.kv ?? (config.redis ? new RedisKv(config.redis) : new MemoryKv());
   const tokens = new TokenService(config);
   const metrics = new Metrics({ defaultMetrics: true });
 
@@ -109,9 +109,8 @@ export async function startSignaling(
       skipMiddlewares: true,
     },
   });
-  const adapterRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : null;
+  const adapterRedis = config.redis ? openRedis(config.redis, 'blocking', { lazyConnect: false }) : null;
   if (adapterRedis) {
-    adapterRedis.on('error', (err) => logger.warn({ err }, 'adapter redis error'));
     io.adapter(createAdapter(adapterRedis, { streamName: 'ablak:sio' }));
   }
 

@@ -30,6 +30,12 @@ export function statusOf(code: ErrorCode): number {
   return STATUS[code] ?? 400;
 }
 
+/**
+ * Seconds a client should wait before trying again after a 503: a Redis restart or a Sentinel
+ * failover is over in a few seconds, and the apps retry on their own after this long.
+ */
+export const RETRY_AFTER_SECONDS = 2;
+
 /** Express' own errors (body-parser, multer) carry a status or a type; map them onto our codes. */
 function fromFramework(error: unknown): AblakError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -53,7 +59,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (!typed) logger.error({ err: error, method: req.method, path: req.path }, 'unhandled HTTP error');
     const body = fail(typed ?? error);
     if (res.headersSent) return;
-    res.status(statusOf(body.error.code)).json(body);
+    const status = statusOf(body.error.code);
+    if (status === 503) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.status(status).json(body);
   };
 }
 

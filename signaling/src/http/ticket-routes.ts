@@ -41,11 +41,13 @@ export function ticketRoutes(ctx: AppContext, appointments: Appointments): Route
       now,
     );
     // Pre-warm: place the ticket's room now so the citizen's media session opens while waiting.
-    await ctx.media.tryAccess(
-      ticket.room,
-      { peer: peerIds.citizen(ticket.id), name: ticket.displayName, role: 'citizen' },
-      now,
-    );
+    // Only a head start: the ticket is taken, so a store that went away just now does not undo it.
+    await ctx.media
+      .tryAccess(ticket.room, { peer: peerIds.citizen(ticket.id), name: ticket.displayName, role: 'citizen' }, now)
+      .catch((error: unknown) => {
+        if (!(error instanceof AblakError && error.code === 'UNAVAILABLE')) throw error;
+        logger.warn({ ticket: ticket.id }, 'room pre-warm skipped: store unavailable');
+      });
     const { token, expiresAt } = ctx.tokens.signSession({
       sub: ticket.id,
       role: 'citizen',

@@ -1,17 +1,22 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { openRedis, urlTarget, type RedisTarget } from '../store/redis/connection';
 import type { SharedKv } from './types';
 
 const PREFIX = 'ablak:kv:';
 
-/** SharedKv on Redis (fleet mode). Owns its connection. */
+/**
+ * SharedKv on Redis (fleet mode). Owns its connection; while Redis is away every call fails at once
+ * with AblakError('UNAVAILABLE') (see store/redis/connection.ts).
+ */
 export class RedisKv implements SharedKv {
   private readonly redis: Redis;
   private closed = false;
 
-  constructor(url: string) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true, lazyConnect: false });
-    // Connection errors surface on commands (readiness reports them); avoid unhandled 'error' events.
-    this.redis.on('error', () => undefined);
+  constructor(target: string | RedisTarget) {
+    this.redis = openRedis(typeof target === 'string' ? urlTarget(target) : target, 'request', {
+      enableAutoPipelining: true,
+    });
+    this.redis.connect().catch(() => undefined);
   }
 
   async get(key: string): Promise<string | null> {

@@ -83,7 +83,9 @@ export function useTicket(stored: StoredTicket) {
 
   useEffect(() => {
     if (!socket) return;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const join = () => {
+      clearTimeout(retry);
       if (phaseRef.current !== 'joining' && phaseRef.current !== 'waiting' && phaseRef.current !== 'offered')
         return;
       request(socket, 'queue:join', {})
@@ -103,12 +105,17 @@ export function useTicket(stored: StoredTicket) {
             error.code === 'RESUME_REJECTED'
           ) {
             patch({ phase: 'closed', error });
-          } else patch({ error });
+          } else {
+            patch({ error });
+            // The desk is briefly away (a restart, a failover): the place is kept; ask again soon.
+            if (error.code === 'UNAVAILABLE' && socket.connected) retry = setTimeout(join, 3000);
+          }
         });
     };
     socket.on('connect', join);
     if (socket.connected) join();
     return () => {
+      clearTimeout(retry);
       socket.off('connect', join);
     };
   }, [socket, patch]);

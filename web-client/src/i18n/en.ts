@@ -161,7 +161,8 @@ export const en: typeof hu = {
     appointmentCONFLICT:
       'This appointment cannot be used: it was already used, has lapsed, has not started yet, or is for another matter. Check the matter you chose.',
     generic: 'Something went wrong. Please try again.',
-    UNAVAILABLE: 'The service cannot be reached right now. Check your internet connection and try again.',
+    UNAVAILABLE: 'The service is briefly unavailable. Please try again in a moment.',
+    retrying: 'The service is briefly unavailable. Trying again in a moment…',
     RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
     UNKNOWN_CASE_TYPE: 'This matter can no longer be chosen. Please pick another.',
     BAD_REQUEST: 'Some of the details are not right. Please check them and try again.',

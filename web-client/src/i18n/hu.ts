@@ -161,7 +161,8 @@ export const hu = {
     appointmentCONFLICT:
       'Az időpont nem használható: már felhasználták, lejárt, még nem kezdődött el, vagy másik ügyre szól. Ellenőrizze a választott ügyet.',
     generic: 'Valami nem sikerült. Próbálja újra.',
-    UNAVAILABLE: 'A szolgáltatás most nem érhető el. Ellenőrizze az internetkapcsolatot, és próbálja újra.',
+    UNAVAILABLE: 'A szolgáltatás néhány pillanatig nem érhető el. Kérjük, próbálja újra egy pillanat múlva.',
+    retrying: 'A szolgáltatás néhány pillanatig nem érhető el. Egy pillanat múlva újra próbáljuk…',
     RATE_LIMITED: 'Túl sok próbálkozás. Várjon egy percet, és próbálja újra.',
     UNKNOWN_CASE_TYPE: 'Ez az ügy már nem választható. Válasszon másikat.',
     BAD_REQUEST: 'Valamelyik adat hibás. Ellenőrizze, és próbálja újra.',

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CreateTicketResponse, type CreateTicketResponse as Ticket } from '@ablak/protocol';
 import {
@@ -21,6 +21,9 @@ import type { Draft } from '../flow/types';
 import { useScreenFocus } from '../flow/useScreenFocus';
 import { NetworkCheckPanel } from './NetworkCheckPanel';
 
+/** How long to wait before asking again after UNAVAILABLE (the server's Retry-After is 2 s). */
+const UNAVAILABLE_RETRY_MS = 3000;
+
 interface Props {
   draft: Draft;
   onUpdate(patch: Partial<Draft>): void;
@@ -40,6 +43,8 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
   const [attempt, setAttempt] = useState(0);
   const [joining, setJoining] = useState(false);
   const [joinError, setJoinError] = useState<string | null>(null);
+  const retry = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(retry.current), []);
   const unsupported = problem === 'unsupported' || problem === 'insecure';
 
   useEffect(() => {
@@ -90,6 +95,12 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
       onTicket(ticket, finalDraft);
     } catch (error) {
       const code = errorCodeOf(error);
+      if (code === 'UNAVAILABLE') {
+        // The desk is briefly away (a restart, a failover): say so and try again on our own.
+        setJoinError(t('errors.retrying'));
+        retry.current = setTimeout(() => void join(), UNAVAILABLE_RETRY_MS);
+        return;
+      }
       const appointmentProblem = draft.appointmentCode && (code === 'NOT_FOUND' || code === 'CONFLICT');
       setJoinError(
         appointmentProblem

@@ -74,7 +74,9 @@ export function WaitingScreen({ view, draft, local, mediaConnection, onLeave }: 
       )}
       {view.error && view.phase !== 'closed' && (
         <p className="ab-notice ab-notice--error" role="alert">
-          {t(`errors.${view.error.code}`, { defaultValue: t('errors.generic') })}
+          {view.error.code === 'UNAVAILABLE'
+            ? t('errors.retrying')
+            : t(`errors.${view.error.code}`, { defaultValue: t('errors.generic') })}
         </p>
       )}
 

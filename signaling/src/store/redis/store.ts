@@ -4,7 +4,7 @@
  * are plain commands. Events are published by the scripts themselves and received by every node.
  */
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AblakError, SFU_NODE_TTL_MS, SFU_REGISTRY_REDIS_KEY, SfuNodeInfo } from '@ablak/protocol';
 import type { ErrorCode } from '@ablak/protocol';
 import type { Catalogue } from '../../queue/catalogue';
@@ -15,10 +15,13 @@ import { LUA_LIB, LUA_MAIN } from './lua-lib';
 import { LUA_MATCH } from './lua-match';
 import { LUA_CLOSE_CALL, STEPS, type StepName } from './lua-steps';
 import * as norm from './normalize';
+import { asUnavailable, openRedis, urlTarget, type RedisTarget } from './connection';
 
 export interface RedisStoreOptions extends StoreOptions {
-  /** redis:// URL. */
-  url: string;
+  /** redis:// URL (or `target`). */
+  url?: string;
+  /** Where Redis is (a URL or Sentinels); wins over `url`. */
+  target?: RedisTarget;
   /** Key prefix; keep the braces (a hash tag: one cluster slot). Default `{ablak}:`. */
   prefix?: string;
   /** Hash of live SFU nodes (default SFU_REGISTRY_REDIS_KEY, shared with the SFU's publisher). */
@@ -35,6 +38,7 @@ export function stepScript(name: StepName): string {
 
 export class RedisBase {
   protected readonly redis: Redis;
+  private readonly target: RedisTarget;
   protected readonly prefix: string;
   protected readonly sfuKey: string;
   private readonly shas = new Map<StepName, string>();
@@ -47,7 +51,10 @@ export class RedisBase {
     readonly catalogue: Catalogue,
     protected readonly options: RedisStoreOptions,
   ) {
-    this.redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+    const target = options.target ?? (options.url !== undefined ? urlTarget(options.url) : undefined);
+    if (!target) throw new Error('RedisStore needs a url or a target');
+    this.target = target;
+    this.redis = openRedis(target, 'request', { enableAutoPipelining: true });
     this.prefix = options.prefix ?? '{ablak}:';
     this.sfuKey = options.sfuRegistryKey ?? SFU_REGISTRY_REDIS_KEY;
     const graceMs = (options.dropGraceSeconds ?? DEFAULT_DESK_OPTIONS.dropGraceSeconds) * 1000;
@@ -96,7 +103,7 @@ export class RedisBase {
     try {
       raw = await this.redis.evalsha(this.shas.get(name) ?? (await this.load(name)), 1, this.prefix, ...argv);
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw new AblakError('UNAVAILABLE', `store: ${errorText(error)}`);
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw asUnavailable(error);
       raw = await this.redis.evalsha(await this.load(name), 1, this.prefix, ...argv);
     }
     const reply = JSON.parse(String(raw)) as { ok?: T; err?: ErrorCode; message?: string };
@@ -120,7 +127,10 @@ export class RedisBase {
 
   async subscribe(listener: StoreListener): Promise<() => void> {
     if (!this.subscriber) {
-      const sub = this.redis.duplicate();
+      // Its own connection (not `duplicate()`: that would copy the fail-fast options of requests);
+      // it resubscribes by itself after an outage.
+      const sub = openRedis(this.target, 'blocking');
+      sub.on('error', () => undefined);
       this.subscriber = sub;
       sub.on('message', (_channel: string, message: string) => {
         // one message per step: the step's events in order
@@ -157,8 +167,4 @@ function safeJson(raw: string): unknown {
   } catch {
     return null;
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
