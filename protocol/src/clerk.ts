@@ -10,9 +10,11 @@ import {
   ClerkView,
   Language,
   LocalizedText,
+  OfferOutcome,
   PriorityReason,
 } from './domain';
 import { CallId, CaseTypeCode, ClerkId, OfficeId, QueueId, TicketId } from './ids';
+import { clerkRecordRequests } from './records';
 import { definePushes, defineRequests } from './rpc';
 
 export const SettableClerkState = z.discriminatedUnion('state', [
@@ -21,9 +23,6 @@ export const SettableClerkState = z.discriminatedUnion('state', [
   z.object({ state: z.literal('away'), reason: AwayReason.exclude(['no_answer', 'supervisor']) }),
 ]);
 export type SettableClerkState = z.infer<typeof SettableClerkState>;
-
-export const OfferOutcome = z.enum(['resolved', 'needs_follow_up', 'referred', 'no_show', 'other']);
-export type OfferOutcome = z.infer<typeof OfferOutcome>;
 
 export const Offer = z.object({
   ticketId: TicketId,
@@ -120,6 +119,7 @@ export const clerkRequests = defineRequests({
     }),
     result: z.object({ clerk: ClerkView }),
   },
+  ...clerkRecordRequests,
 });
 export type ClerkRequests = typeof clerkRequests;
 

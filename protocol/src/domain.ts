@@ -57,6 +57,10 @@ export type ClerkState = z.infer<typeof ClerkState>;
 export const AwayReason = z.enum(['break', 'meeting', 'admin', 'no_answer', 'supervisor']);
 export type AwayReason = z.infer<typeof AwayReason>;
 
+/** How a call ended for the case, chosen at wrap-up. */
+export const OfferOutcome = z.enum(['resolved', 'needs_follow_up', 'referred', 'no_show', 'other']);
+export type OfferOutcome = z.infer<typeof OfferOutcome>;
+
 export const Role = z.enum(['citizen', 'clerk', 'supervisor']);
 export type Role = z.infer<typeof Role>;
 

@@ -11,3 +11,4 @@ export * from './media';
 export * from './citizen';
 export * from './clerk';
 export * from './supervisor';
+export * from './records';

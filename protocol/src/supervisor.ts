@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CallSummary, MediaAccess } from './common';
 import { AwayReason, ClerkState, ClerkView, Office, QueueDef, QueueStats } from './domain';
 import { CallId, ClerkId, OfficeId } from './ids';
+import { supervisorRecordRequests } from './records';
 import { definePushes, defineRequests } from './rpc';
 
 export const BoardFilter = z.object({
@@ -45,6 +46,7 @@ export const supervisorRequests = defineRequests({
     result: z.object({ clerk: ClerkView }),
   },
   'call:monitor': { request: z.object({ callId: CallId }), result: z.object({ media: MediaAccess }) },
+  ...supervisorRecordRequests,
 });
 export type SupervisorRequests = typeof supervisorRequests;
 

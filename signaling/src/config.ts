@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { tlsFromEnv, type TlsFiles } from '@ablak/sfu/tls';
 import type { RedisTarget } from './store/redis/connection';
+import { parseRecordsConfig, type RecordsConfig } from './records/config';
 
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPO_ROOT = path.resolve(PACKAGE_ROOT, '..');
@@ -123,6 +124,8 @@ export interface SignalingConfig {
   readonly sfuEmbedded: boolean;
   readonly iceServers: readonly string[];
   readonly demo: boolean;
+  /** The system of record: database, spool, hand-off webhook, retention, document quotas. */
+  readonly records: RecordsConfig;
   /** The raw environment, passed through to `parseSfuConfig` for the embedded SFU node. */
   readonly rawEnv: Readonly<Record<string, string | undefined>>;
 }
@@ -142,7 +145,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
-  const missing: string[] = [];
+  const records = parseRecordsConfig(cleaned);
+  const missing: string[] = 'issues' in records ? [...records.issues] : [];
   const redis = redisTarget(e, missing);
   const fleet = redis !== undefined;
   if (fleet && !e.JWT_SECRET) missing.push('JWT_SECRET: required in fleet mode (REDIS_URL or REDIS_SENTINELS)');
@@ -153,7 +157,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     missing.push('MEDIA_GRANT_SECRET: required in production');
   const { tls, issues: tlsIssues } = tlsFromEnv(cleaned);
   missing.push(...tlsIssues);
-  if (missing.length > 0) throw new ConfigError(missing);
+  if (missing.length > 0 || 'issues' in records) throw new ConfigError(missing);
   return Object.freeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -189,6 +193,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     sfuEmbedded: e.SFU_EMBEDDED ?? !fleet,
     iceServers: Object.freeze([...e.ICE_SERVERS]),
     demo: e.DEMO ?? !fleet,
+    records: records.config,
     rawEnv: Object.freeze({ ...env }),
   });
 }

@@ -10,6 +10,7 @@ import type { Metrics } from './metrics/metrics';
 import type { Catalogue } from './queue/catalogue';
 import type { Store } from './store/types';
 import type { Matcher } from './realtime/matcher';
+import type { Records } from './records/records';
 
 /** The collaborators every route and namespace receives; built once in `startSignaling`. */
 export interface AppContext {
@@ -24,6 +25,8 @@ export interface AppContext {
   readonly metrics: Metrics;
   readonly search: CaseTypeSearch;
   readonly matcher: Matcher;
+  /** The system of record (contacts, cases, audit); reads answer UNAVAILABLE without a database. */
+  readonly records: Records;
   readonly io: Server;
 }
 

@@ -6,12 +6,15 @@
 import pino from 'pino';
 import { ConfigError, parseConfig, type SignalingConfig } from './config';
 import { embeddedSfu } from './embedded-sfu';
+import { DEFAULT_DATA_DIR } from './records/config';
+import { SchemaTooNew } from './records/migrate';
 import { startSignaling } from './server';
 
 async function main(): Promise<void> {
   let config: SignalingConfig;
   try {
-    config = parseConfig(process.env);
+    // The process keeps records: PGlite under ./.ablak-data unless DATABASE_URL or DATA_DIR says otherwise.
+    config = parseConfig({ DATA_DIR: DEFAULT_DATA_DIR, ...process.env });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -48,6 +51,11 @@ async function main(): Promise<void> {
     ...(config.sfuEmbedded && { embedSfu: embeddedSfu(config) }),
   });
   life.running = running;
+  running.context.records.opened.catch((error: unknown) => {
+    // A database migrated by a newer build: this node must not write into it.
+    console.error(error instanceof SchemaTooNew ? error.message : error);
+    void running.close().finally(() => process.exit(2));
+  });
   const url = config.publicUrl ?? running.url;
   const lines = [
     '',

@@ -23,6 +23,7 @@ import { registerClerkNamespace } from './realtime/clerk';
 import { Presence } from './realtime/presence';
 import { Matcher } from './realtime/matcher';
 import { Runner } from './realtime/runner';
+import { Records, type RecordsDeps } from './records/records';
 import { registerSupervisorNamespace } from './realtime/supervisor';
 import { loadCatalogueFile } from './store/catalogue-file';
 import { MemoryStore } from './store/memory';
@@ -49,6 +50,8 @@ export interface SignalingDeps {
    * server's URL and the store to heartbeat into; the returned node is attached and closed with us.
    */
   embedSfu?: (url: string, store: Store, logger: Logger) => Promise<EmbeddedSfu>;
+  /** Tests: the record database to use instead of the configured one (see RecordsDeps). */
+  openRecordDatabase?: RecordsDeps['openDatabase'];
   /** Store factory for fleet mode (RedisStore), injected so this module does not load Redis code eagerly. */
   createStore?: (catalogue: Catalogue, config: SignalingConfig) => Promise<Store>;
 }
@@ -147,6 +150,15 @@ export async function startSignaling(
       }
     }
   }
+  const records = await Records.start({
+    config: config.records,
+    store,
+    catalogue,
+    directory,
+    kv,
+    logger,
+    ...(deps.openRecordDatabase && { openDatabase: deps.openRecordDatabase }),
+  });
   const ctx: AppContext = {
     config,
     logger,
@@ -159,6 +171,7 @@ export async function startSignaling(
     metrics,
     search,
     matcher,
+    records,
     io,
   };
   metrics.bind({
@@ -174,7 +187,7 @@ export async function startSignaling(
   let sfu: EmbeddedSfu | null = null;
   let baseUrl = '';
   const appointments = new Appointments(kv, () => config.publicUrl ?? baseUrl);
-  const documents = new Documents(kv, config.documentRetentionHours * 3600);
+  const documents = new Documents(kv, config.documentRetentionHours * 3600, records);
   const app = createHttpApp(ctx, {
     documents,
     appointments,
@@ -229,6 +242,7 @@ export async function startSignaling(
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
       if (sfu) await sfu.close();
+      await records.close();
       if (!deps.store) await store.close();
       if (!deps.kv) await kv.close();
       adapterRedis?.disconnect();

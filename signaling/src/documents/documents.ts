@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AblakError, SharedDocument, type CallId, type Role } from '@ablak/protocol';
 import type { SharedKv } from '../kv/types';
+import type { Records } from '../records/records';
+import type { CallRecord } from '../store/types';
 
 type MimeType = SharedDocument['mimeType'];
 
@@ -27,15 +29,25 @@ export function cleanName(name: string, mimeType: MimeType): string {
 
 const MAX_DOCUMENTS_PER_CALL = 50;
 
-/** Documents shared in calls: bytes and metadata kept for the retention period, per call. */
+/**
+ * Documents shared in calls. With a record database they live there (bytea), per contact, so they
+ * follow the citizen through a transfer, under per-call and per-citizen quotas charged atomically.
+ * Without one (a server started with no DATA_DIR or DATABASE_URL) they stay in the live KV for the
+ * retention period, per call, as before.
+ */
 export class Documents {
   constructor(
     private readonly kv: SharedKv,
     private readonly retentionSeconds: number,
+    private readonly records: Records | null = null,
   ) {}
 
+  private get db() {
+    return this.records?.enabled ? this.records.store() : null;
+  }
+
   async save(
-    callId: CallId,
+    call: CallRecord,
     upload: { name: string; bytes: Buffer },
     uploadedBy: Role,
     now: number,
@@ -46,24 +58,36 @@ export class Documents {
         'UNSUPPORTED_MEDIA_TYPE',
         'Only JPEG, PNG, WebP images and PDF files can be shared',
       );
-    const existing = await this.list(callId);
-    if (existing.length >= MAX_DOCUMENTS_PER_CALL)
-      throw new AblakError('CONFLICT', 'Too many documents in this call');
     const doc: SharedDocument = {
       id: `d-${randomBytes(9).toString('base64url')}`,
-      callId,
+      callId: call.id,
       name: cleanName(upload.name, mimeType),
       mimeType,
       size: upload.bytes.length,
       uploadedBy,
       uploadedAt: now,
     };
-    await this.kv.setBuffer(`doc:${callId}:${doc.id}`, upload.bytes, this.retentionSeconds);
-    await this.kv.push(`docs:${callId}`, JSON.stringify(doc), this.retentionSeconds, MAX_DOCUMENTS_PER_CALL);
+    const db = this.db;
+    if (db && this.records) {
+      await db.putDocument(doc, call.ticketId, upload.bytes, this.records.documentQuotas);
+      return doc;
+    }
+    const existing = await this.listKv(call.id);
+    if (existing.length >= MAX_DOCUMENTS_PER_CALL)
+      throw new AblakError('CONFLICT', 'Too many documents in this call');
+    await this.kv.setBuffer(`doc:${call.id}:${doc.id}`, upload.bytes, this.retentionSeconds);
+    await this.kv.push(`docs:${call.id}`, JSON.stringify(doc), this.retentionSeconds, MAX_DOCUMENTS_PER_CALL);
     return doc;
   }
 
-  async list(callId: CallId): Promise<SharedDocument[]> {
+  /** The documents of the call's contact (every call of the ticket with a record database). */
+  async list(call: CallRecord): Promise<SharedDocument[]> {
+    const db = this.db;
+    if (db) return db.documentsOfTicket(call.ticketId);
+    return this.listKv(call.id);
+  }
+
+  private async listKv(callId: CallId): Promise<SharedDocument[]> {
     const raw = await this.kv.list(`docs:${callId}`);
     return raw.flatMap((r) => {
       const parsed = SharedDocument.safeParse(JSON.parse(r));
@@ -71,9 +95,16 @@ export class Documents {
     });
   }
 
-  async read(callId: CallId, docId: string): Promise<{ doc: SharedDocument; bytes: Buffer }> {
-    const doc = (await this.list(callId)).find((d) => d.id === docId);
-    const bytes = doc ? await this.kv.getBuffer(`doc:${callId}:${doc.id}`) : null;
+  async read(call: CallRecord, docId: string): Promise<{ doc: SharedDocument; bytes: Buffer }> {
+    const db = this.db;
+    if (db) {
+      const stored = await db.getDocument(docId);
+      if (!stored || stored.ticketId !== call.ticketId)
+        throw new AblakError('NOT_FOUND', 'No such document (or its retention ended)');
+      return { doc: stored.doc, bytes: stored.bytes };
+    }
+    const doc = (await this.listKv(call.id)).find((d) => d.id === docId);
+    const bytes = doc ? await this.kv.getBuffer(`doc:${call.id}:${doc.id}`) : null;
     if (!doc || !bytes) throw new AblakError('NOT_FOUND', 'No such document (or its retention ended)');
     return { doc, bytes };
   }

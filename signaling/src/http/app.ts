@@ -12,6 +12,7 @@ import { authRoutes } from './auth-routes';
 import { catalogueRoutes } from './catalogue-routes';
 import { documentRoutes } from './document-routes';
 import { errorHandler, notFound } from './errors';
+import { recordHttpRoutes } from '../records/routes';
 import { probeRoutes } from './probe-routes';
 import { ticketRoutes } from './ticket-routes';
 
@@ -109,6 +110,7 @@ export function createHttpApp(ctx: AppContext, parts: HttpParts): Express {
   app.use('/api', ticketRoutes(ctx, parts.appointments));
   app.use('/api', documentRoutes(ctx, parts.documents));
   app.use('/api', probeRoutes(ctx));
+  app.use('/api', recordHttpRoutes(ctx.records, ctx.tokens));
   app.use('/api', notFound);
 
   spa(app, '/console', ctx.config.consoleDist);

@@ -40,7 +40,7 @@ export function documentRoutes(ctx: AppContext, documents: Documents): Router {
     const file = req.file;
     if (!file) throw new AblakError('BAD_REQUEST', 'Multipart field "file" is required');
     const doc = await documents.save(
-      call.id,
+      call,
       { name: file.originalname, bytes: file.buffer },
       session.role,
       Date.now(),
@@ -54,12 +54,21 @@ export function documentRoutes(ctx: AppContext, documents: Documents): Router {
   router.get('/calls/:id/documents', async (req, res) => {
     const { call } = await peerCall(req);
     res.set('Cache-Control', 'no-store');
-    res.json(ok({ documents: await documents.list(call.id) }));
+    res.json(ok({ documents: await documents.list(call) }));
   });
 
   router.get('/calls/:id/documents/:docId', async (req, res) => {
-    const { call } = await peerCall(req);
-    const { doc, bytes } = await documents.read(call.id, String(req.params.docId));
+    const { call, session } = await peerCall(req);
+    const { doc, bytes } = await documents.read(call, String(req.params.docId));
+    ctx.records.audit.record({
+      actorId: session.role === 'citizen' ? call.ticketId : session.sub,
+      actorRole: session.role,
+      action: 'document.opened',
+      reason: 'in call',
+      callId: call.id,
+      ticketId: call.ticketId,
+      subject: doc.id,
+    });
     res.set({
       'Content-Type': doc.mimeType,
       'Content-Length': String(bytes.length),

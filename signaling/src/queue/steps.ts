@@ -281,10 +281,10 @@ export class Desk extends DeskState {
     return formatCaseReference(year, n);
   }
 
-  openCase(callId: CallId, now: number): CaseReference {
+  openCase(callId: CallId, now: number, reference?: CaseReference): CaseReference {
     const call = this.call(callId);
     if (call.caseReference) return call.caseReference;
-    const ref = this.nextCaseReference(new Date(now).getUTCFullYear());
+    const ref = reference ?? this.nextCaseReference(new Date(now).getUTCFullYear());
     this.calls.set(callId, { ...call, caseReference: ref });
     return ref;
   }

@@ -12,6 +12,7 @@ import { chatHistory, recordChat } from '../calls/chat';
 import { peerIds } from '../calls/media';
 import { rooms, type AppContext } from '../context';
 import { RateLimiter } from '../http/rate-limit';
+import { contextCalls } from '../records/legs';
 import type { TicketRecord } from '../store/types';
 import { requireRole, sessionOf, watchExpiry, type SocketData } from './auth';
 import { attachHandlers, defineHandlers } from './handler';
@@ -113,13 +114,16 @@ export function registerCitizenNamespace(ctx: AppContext, onPlaceTold?: PlaceTol
         sentAt: now,
       };
       await recordChat(ctx.kv, message, ctx.config.documentRetentionHours * 3600);
+      ctx.records.chatSent(message, ticket.id);
       pushClerk(ctx.io.of('/clerk').to(rooms.clerk(call.clerkId)), 'chat:received', message);
       pushCitizen(socket.to(rooms.ticket(ticket.id)), 'chat:received', message);
       return { message };
     },
     'chat:history': async (_payload, { session }) => {
       const { call } = await activeCall(session);
-      return { messages: await chatHistory(ctx.kv, call.id) };
+      const messages: ChatMessage[] = [];
+      for (const id of await contextCalls(ctx.kv, call.ticketId, call.id)) messages.push(...(await chatHistory(ctx.kv, id)));
+      return { messages };
     },
     'call:end': async (_payload, { session, now }) => {
       const { call } = await activeCall(session);
@@ -130,7 +134,8 @@ export function registerCitizenNamespace(ctx: AppContext, onPlaceTold?: PlaceTol
     },
     'call:rate': async ({ rating, comment }, { session, now }) => {
       const { call } = await activeCall(session);
-      await ctx.store.rateCall(call.id, rating, comment ?? null, now);
+      const rated = await ctx.store.rateCall(call.id, rating, comment ?? null, now);
+      ctx.records.rated(rated, rating, comment ?? null, now);
       return {};
     },
   });

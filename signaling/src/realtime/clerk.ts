@@ -17,6 +17,8 @@ import { colleaguesOf } from '../directory/colleagues';
 import { RateLimiter } from '../http/rate-limit';
 import type { StaffRecord } from '../directory/types';
 import type { AfterWrapUp } from '../store/types';
+import { clerkRecordHandlers } from '../records/handlers';
+import { contextCalls, noteTransferredLeg } from '../records/legs';
 import { requireRole, sessionOf, watchExpiry } from './auth';
 import { attachHandlers, defineHandlers } from './handler';
 import { pushCitizen, pushClerk } from './push';
@@ -173,13 +175,18 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
         sentAt: now,
       };
       await recordChat(ctx.kv, message, retentionSeconds);
+      ctx.records.chatSent(message, call.ticketId);
       pushCitizen(ctx.io.of('/citizen').to(rooms.ticket(call.ticketId)), 'chat:received', message);
       pushClerk(socket.to(rooms.clerk(session.clerkId)), 'chat:received', message);
       return { message };
     },
     'chat:history': async ({ callId }, { session }) => {
       const call = await myCall(session, callId, { open: false });
-      return { messages: await chatHistory(ctx.kv, call.id) };
+      const messages: ChatMessage[] = [];
+      for (const id of await contextCalls(ctx.kv, call.ticketId, call.id)) messages.push(...(await chatHistory(ctx.kv, id)));
+      if (messages.length > 0)
+        ctx.records.audit.record({ actorId: session.clerkId, actorRole: 'clerk', action: 'chat.read', reason: 'in call', callId: call.id, ticketId: call.ticketId, subject: `${messages.length} messages` });
+      return { messages };
     },
     'call:note': async ({ callId, text }, { session, now }) => {
       const call = await myCall(session, callId, { open: false });
@@ -189,21 +196,26 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
         retentionSeconds,
         NOTE_MAX_ENTRIES,
       );
+      ctx.records.noteAdded({ ticketId: call.ticketId, callId: call.id, clerkId: session.clerkId, text, outcome: null, at: now });
       return {};
     },
     'call:notes': async ({ callId }, { session }) => {
       const call = await myCall(session, callId, { open: false });
       const notes: CallNote[] = [];
-      for (const raw of await ctx.kv.list(`notes:${call.id}`)) {
-        const entry = StoredNote.safeParse(safeJson(raw));
-        if (entry.success)
-          notes.push({ at: entry.data.at, text: entry.data.text, outcome: entry.data.outcome ?? null });
+      for (const id of await contextCalls(ctx.kv, call.ticketId, call.id)) {
+        for (const raw of await ctx.kv.list(`notes:${id}`)) {
+          const entry = StoredNote.safeParse(safeJson(raw));
+          if (entry.success)
+            notes.push({ at: entry.data.at, text: entry.data.text, outcome: entry.data.outcome ?? null });
+        }
       }
+      if (notes.length > 0)
+        ctx.records.audit.record({ actorId: session.clerkId, actorRole: 'clerk', action: 'notes.read', reason: 'in call', callId: call.id, ticketId: call.ticketId, subject: `${notes.length} notes` });
       return { notes };
     },
     'case:open': async ({ callId }, { session, now }) => {
       const call = await myCall(session, callId, { open: false });
-      const caseReference = await ctx.store.openCase(call.id, now);
+      const caseReference = await ctx.records.openCase(call, session.staff.office, now);
       pushCitizen(ctx.io.of('/citizen').to(rooms.ticket(call.ticketId)), 'case:opened', {
         callId: call.id,
         caseReference,
@@ -211,8 +223,9 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
       return { caseReference };
     },
     'call:transfer': async ({ callId, target, note }, { session, now }) => {
-      await myCall(session, callId);
+      const call = await myCall(session, callId);
       await ctx.store.transfer(callId, target, note, now);
+      await noteTransferredLeg(ctx.kv, call.ticketId, call.id, retentionSeconds);
       ctx.metrics.calls.inc({ event: 'ended' });
       ctx.matcher.kick();
       return {};
@@ -231,10 +244,14 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
       if (lastCall && (outcome || notes)) {
         const entry = JSON.stringify({ at: now, outcome: outcome ?? null, text: notes ?? '' });
         await ctx.kv.push(`notes:${lastCall}`, entry, retentionSeconds, NOTE_MAX_ENTRIES);
+        const call = await ctx.store.getCall(lastCall as CallId);
+        if (call)
+          ctx.records.noteAdded({ ticketId: call.ticketId, callId: call.id, clerkId: session.clerkId, text: notes ?? '', outcome: outcome ?? null, at: now });
       }
       if (clerk.state === 'available') ctx.matcher.kick();
       return { clerk };
     },
+    ...clerkRecordHandlers<ClerkSession>(ctx.records, (s) => s.clerkId),
   });
 
   nsp.on('connection', (socket) => {

@@ -7,6 +7,7 @@ import { RateLimiter } from '../http/rate-limit';
 import { requireRole, sessionOf, watchExpiry, type SocketData } from './auth';
 import type { Board } from './board';
 import { attachHandlers, defineHandlers } from './handler';
+import { supervisorRecordHandlers } from '../records/handlers';
 
 /** The /supervisor namespace: the live board, forcing a clerk's state, monitoring a call. */
 export function registerSupervisorNamespace(ctx: AppContext, board: Board): void {
@@ -49,8 +50,18 @@ export function registerSupervisorNamespace(ctx: AppContext, board: Board): void
         now,
       );
       logger.info({ supervisor: session.session.sub, call: callId }, 'call monitored');
+      ctx.records.audit.record({
+        actorId: session.session.sub,
+        actorRole: 'supervisor',
+        action: 'call.monitored',
+        reason: 'quality monitoring',
+        callId: call.id,
+        ticketId: call.ticketId,
+        caseReference: call.caseReference,
+      });
       return { media };
     },
+    ...supervisorRecordHandlers<SocketData>(ctx.records, (s) => s.session.sub),
   });
 
   nsp.on('connection', (socket) => {

@@ -152,8 +152,8 @@ export class MemoryStore implements Store {
   activeCalls(): Promise<CallRecord[]> {
     return this.read((d) => [...d.activeCalls].flatMap((id) => d.calls.get(id) ?? []));
   }
-  openCase(callId: CallId, now: number): Promise<CaseReference> {
-    return this.step((d) => d.openCase(callId, now));
+  openCase(callId: CallId, now: number, reference?: CaseReference): Promise<CaseReference> {
+    return this.step((d) => d.openCase(callId, now, reference));
   }
   nextCaseReference(year: number): Promise<CaseReference> {
     return this.step((d) => d.nextCaseReference(year));

@@ -111,8 +111,12 @@ export interface Store {
   getCall(callId: CallId): Promise<CallRecord | null>;
   /** Calls not yet ended. */
   activeCalls(): Promise<CallRecord[]>;
-  /** Gives the call a case reference (ABL-YYYY-NNNNNN, counter per year) once; again returns the same. */
-  openCase(callId: CallId, now: number): Promise<CaseReference>;
+  /**
+   * Gives the call a case reference once; again returns the same. `reference` (from the record
+   * database's sequence, unique across the fleet and restarts) is used when given; without it the
+   * store's own counter per year (ABL-YYYY-NNNNNN) issues one.
+   */
+  openCase(callId: CallId, now: number, reference?: CaseReference): Promise<CaseReference>;
   /** Next case reference of `year` from a counter that only grows. */
   nextCaseReference(year: number): Promise<CaseReference>;
   /** Records the citizen's 1–5 rating of a call once (BAD_REQUEST outside 1–5, CONFLICT on a second rating). */

@@ -200,13 +200,17 @@ local function STEP()
   put_ticket(t, nt, 'transferred')
   return { call = closed.call, ticket = nt, clerk = closed.clerk }
 end`,
-  /** ARGV 7: call id, 8: year. */
+  /** ARGV 7: call id, 8: year, 9: the reference to give ('' = the next of the year's counter). */
   openCase: `
 local function STEP()
   local call = need_call(ARGV[7])
   if not isnull(call.caseReference) then return call.caseReference end
-  local n = redis.call('INCR', P .. 'ref:' .. ARGV[8])
-  call.caseReference = 'ABL-' .. ARGV[8] .. '-' .. string.format('%06d', n)
+  if ARGV[9] ~= nil and ARGV[9] ~= '' then
+    call.caseReference = ARGV[9]
+  else
+    local n = redis.call('INCR', P .. 'ref:' .. ARGV[8])
+    call.caseReference = 'ABL-' .. ARGV[8] .. '-' .. string.format('%06d', n)
+  end
   redis.call('HSET', P .. 'call', call.id, cjson.encode(call))
   return call.caseReference
 end`,

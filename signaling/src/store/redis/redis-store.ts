@@ -263,8 +263,8 @@ export class RedisStore extends RedisBase implements Store {
     const raws = await this.redis.hmget(this.key('call'), ...ids);
     return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as CallRecord] : []));
   }
-  async openCase(callId: CallId, now: number): Promise<CaseReference> {
-    return this.step<CaseReference>('openCase', now, [callId, new Date(now).getUTCFullYear()]);
+  async openCase(callId: CallId, now: number, reference?: CaseReference): Promise<CaseReference> {
+    return this.step<CaseReference>('openCase', now, [callId, new Date(now).getUTCFullYear(), reference ?? '']);
   }
   async nextCaseReference(year: number): Promise<CaseReference> {
     const n = await this.redis.incr(this.key(`ref:${year}`));
