@@ -8,7 +8,7 @@ BUILD_PKGS="ninja-build pkg-config g++ patch libuv1-dev libssl-dev libsrtp2-dev 
 # What a prebuilt mediasoup worker links at run time (ldd of the binary, by package): enough on a machine
 # that only runs a worker built elsewhere (MEDIASOUP_WORKER_BIN), without the -dev packages above.
 WORKER_RUN_PKGS="libuv1 libssl3 libsrtp2-1 libabsl20220623 libnss3 libnspr4 libstdc++6 libgcc-s1"
-RUN_PKGS="$WORKER_RUN_PKGS redis-server coturn chromium fonts-dejavu-core iproute2"
+RUN_PKGS="$WORKER_RUN_PKGS redis-server coturn postgresql-15 chromium fonts-dejavu-core iproute2"
 
 missing=()
 for p in $BUILD_PKGS $RUN_PKGS; do

@@ -27,7 +27,10 @@ export interface MigrationResult {
 }
 
 export async function migrate(db: SqlClient): Promise<MigrationResult> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  // Checked first: the application role may read the table but has no CREATE on the schema.
+  const [found] = await db.query<{ present: boolean }>(`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`);
+  if (!found?.present)
+    await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
