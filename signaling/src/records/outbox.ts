@@ -50,6 +50,11 @@ export class Outbox {
     return new Outbox(spool, replay, batch, logger);
   }
 
+  /** This process's spool slot (also holds the case number reserve), or null without a data directory. */
+  get dir(): string | null {
+    return this.spool?.dir ?? null;
+  }
+
   /** The database is there: start writing (the queue so far first). */
   attach(store: RecordStore): void {
     this.store = store;

@@ -69,7 +69,7 @@ export class Records {
     this.logger = deps.logger.child({ module: 'records' });
     this.outbox = Outbox.open(deps.config.spoolDir, deps.config.batch, this.logger);
     this.audit = new Audit(this.outbox);
-    this.references = new CaseReferences(() => this.recordStore, this.logger);
+    this.references = new CaseReferences(() => this.recordStore, this.logger, this.outbox.dir);
     this.handOff = new HandOffDeliverer(() => this.recordStore, deps.config, this.logger);
     this.recorder = new Recorder({
       store: deps.store,
