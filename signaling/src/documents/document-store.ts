@@ -41,7 +41,7 @@ export async function insertDocument(
   quotas: DocumentQuotas,
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    if (!(await charge(tx, `call:${doc.callId}`, doc.size, quotas.perCallBytes, quotas.perCallCount)))
+    if (!(await charge(tx, `call:${ticketId}:${doc.callId}`, doc.size, quotas.perCallBytes, quotas.perCallCount)))
       throw new AblakError('PAYLOAD_TOO_LARGE', 'This call has reached its document limit');
     if (!(await charge(tx, `ticket:${ticketId}`, doc.size, quotas.perCitizenBytes, 2_147_483_647)))
       throw new AblakError('PAYLOAD_TOO_LARGE', 'The documents of this contact have reached their limit');

@@ -23,7 +23,7 @@ export async function readHistory(db: SqlExecutor, q: HistoryQuery): Promise<His
          FROM contacts WHERE abandoned_at >= $1 AND abandoned_at < $2
        UNION ALL
        SELECT c.rated_at, l.queue, l.office, l.region, 0, 0, 0, NULL, 0, 0, NULL, c.rating::int
-         FROM contacts c JOIN contact_legs l ON l.call_id = c.rated_call_id
+         FROM contacts c JOIN contact_legs l ON l.ticket_id = c.ticket_id AND l.call_id = c.rated_call_id
          WHERE c.rated_at >= $1 AND c.rated_at < $2
        UNION ALL
        SELECT queued_at, queue, NULL, NULL, 1, 0, 0, NULL, 0, 0, NULL, NULL

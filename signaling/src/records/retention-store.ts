@@ -23,7 +23,7 @@ export async function purgeExpired(db: SqlClient, now: number, days: RetentionDa
       await tx.query(
         `UPDATE document_usage SET bytes = GREATEST(0, bytes - $2::bigint), count = GREATEST(0, count - 1)
           WHERE scope = $1`,
-        [`call:${String(r.call_id)}`, Number(r.size)],
+        [`call:${String(r.ticket_id)}:${String(r.call_id)}`, Number(r.size)],
       );
       await tx.query(`UPDATE document_usage SET bytes = GREATEST(0, bytes - $2::bigint) WHERE scope = $1`, [
         `ticket:${String(r.ticket_id)}`,

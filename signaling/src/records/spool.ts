@@ -23,19 +23,25 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Slots held by spools open in this process (several servers may run in one test process). */
+const held = new Set<string>();
+
 function claimSlot(root: string): string {
   mkdirSync(root, { recursive: true });
   for (let slot = 0; slot < MAX_SLOTS; slot++) {
     const dir = path.join(root, String(slot));
+    if (held.has(dir)) continue;
     mkdirSync(dir, { recursive: true });
     const lock = path.join(dir, 'owner.lock');
     try {
       writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      held.add(dir);
       return dir;
     } catch {
       const owner = Number(readFileSync(lock, 'utf8').trim());
       if (owner === process.pid || !Number.isInteger(owner) || owner <= 0 || !alive(owner)) {
         writeFileSync(lock, String(process.pid));
+        held.add(dir);
         return dir;
       }
     }
@@ -143,5 +149,6 @@ export class Spool {
     this.fd = null;
     const lock = path.join(this.dir, 'owner.lock');
     if (existsSync(lock) && readFileSync(lock, 'utf8').trim() === String(process.pid)) rmSync(lock, { force: true });
+    held.delete(this.dir);
   }
 }

@@ -71,8 +71,10 @@ export async function openPostgres(options: PgOptions): Promise<SqlClient> {
     idleTimeoutMillis: 10_000,
     query_timeout: 15_000,
   });
-  // An idle client losing its server must not crash the process; the next query reconnects.
+  // A client losing its server (idle in the pool or checked out between queries) must not crash
+  // the process: the failing query reports it, and the next one reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   let closed: Promise<void> | undefined;
   const run = async <R extends SqlRow>(
     exec: { query: (text: string, params?: unknown[]) => Promise<{ rows: unknown[] }> },

@@ -89,7 +89,7 @@ const appliers: Appliers = {
     await tx.query(
       `INSERT INTO contact_legs (call_id, ticket_id, clerk_id, clerk_name, office, region, queue, started_at,
          wait_seconds, in_target)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (call_id) DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (ticket_id, call_id) DO NOTHING`,
       [op.callId, op.ticketId, op.clerkId, op.clerkName, op.office, op.region, op.queue, at(op.startedAt), op.waitSeconds, op.inTarget],
     );
     await tx.query(
@@ -103,8 +103,8 @@ const appliers: Appliers = {
     await tx.query(
       `UPDATE contact_legs SET ended_at = $2, end_reason = $3,
          handle_seconds = GREATEST(0, extract(epoch FROM $2::timestamptz - started_at))::float8
-       WHERE call_id = $1 AND ended_at IS NULL`,
-      [op.callId, at(op.endedAt), op.endReason],
+       WHERE call_id = $1 AND ticket_id = $4 AND ended_at IS NULL`,
+      [op.callId, at(op.endedAt), op.endReason, op.ticketId],
     );
     await refreshContact(tx, op.ticketId);
     if (op.final) await queueHandOff(tx, op.ticketId, op.endedAt);
@@ -112,7 +112,7 @@ const appliers: Appliers = {
   'contact.transferred': async (tx, op) => {
     await tx.query(
       `INSERT INTO contact_transfers (from_call_id, ticket_id, at, from_clerk, to_queue, to_clerk, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (from_call_id) DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (ticket_id, from_call_id) DO NOTHING`,
       [op.fromCallId, op.ticketId, at(op.at), op.fromClerk, op.toQueue, op.toClerk, op.reason],
     );
   },

@@ -111,19 +111,21 @@ export async function serveCall(
   server: RunningSignaling,
   clerk: Client,
   opts: { caseType?: string; openCase?: boolean; note?: string; rating?: number; beforeAccept?: () => Promise<void> } = {},
-): Promise<ServedCall & { caseReference: string | null }> {
+): Promise<ServedCall & { caseReference: string | null; acceptMs: number }> {
   const offered = clerk.next<Offer>('offer:received');
   const ticket = await fx.ticket(server.url, { caseType: opts.caseType ?? 'ID-01', displayName: 'Kiss Anna' });
   const citizen = await fx.connect(server.url, '/citizen', { token: ticket.citizenToken, resumeSecret: ticket.resumeSecret });
   expectOk(await citizen.request('queue:join'));
   const offer = await offered;
   await opts.beforeAccept?.();
+  const acceptStarted = performance.now();
   const { call } = expectOk(await clerk.request<{ call: CallSummary }>('offer:accept', { ticketId: offer.ticketId }));
+  const acceptMs = performance.now() - acceptStarted;
   let caseReference: string | null = null;
   if (opts.openCase) caseReference = expectOk(await clerk.request<{ caseReference: string }>('case:open', { callId: call.callId })).caseReference;
   if (opts.note) expectOk(await clerk.request('call:note', { callId: call.callId, text: opts.note }));
   expectOk(await clerk.request('call:end', { callId: call.callId }));
   if (opts.rating) expectOk(await citizen.request('call:rate', { rating: opts.rating }));
   expectOk(await clerk.request('wrapup:done', { next: 'available' }));
-  return { call, ticketId: ticket.ticketId, citizen, caseReference };
+  return { call, ticketId: ticket.ticketId, citizen, caseReference, acceptMs };
 }

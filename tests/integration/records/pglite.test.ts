@@ -21,7 +21,7 @@ describe('PGlite record database', () => {
   it('keeps records across a restart and refuses a schema newer than it knows', async () => {
     const dir = tempDir();
     const first = await SqlRecordStore.create(await openPglite(dir));
-    expect(first.migration.applied).toEqual([LATEST_SCHEMA_VERSION]);
+    expect(first.migration.applied.at(-1)).toBe(LATEST_SCHEMA_VERSION);
     const [n] = await first.store.reserveCaseNumbers(1);
     await first.store.close();
 
