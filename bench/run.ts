@@ -14,7 +14,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const resultsFile = path.join(here, 'RESULTS.md');
 
 /** Every benchmark, in the order they run. A missing module is reported, not fatal. */
-const BENCHMARKS = ['match', 'sockets', 'sfu-capacity', 'join-latency', 'bundle-size'];
+const BENCHMARKS = ['match', 'sockets', 'sfu-capacity', 'join-latency', 'records', 'bundle-size'];
 
 interface Row extends BenchResult {
   machine: string;
