@@ -1,10 +1,10 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '@ablak/tests/harness';
+import { REPO_ROOT, serviceEntry } from '@ablak/tests/harness';
 
 /**
  * The systemd units of infra/deploy/systemd, checked the way systemd itself reads them. No systemd runs
@@ -52,8 +52,8 @@ async function verify(files: string[]): Promise<{ code: number; output: string }
 
 beforeAll(() => {
   // The units start the built services: build them as `scripts/ablak setup` does (a no-op when current).
-  const built = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-services.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`build-services failed:\n${built.stdout}\n${built.stderr}`);
+  serviceEntry('signaling');
+  serviceEntry('sfu');
   stage = mkdtempSync(path.join(tmpdir(), 'ablak-units-'));
   mkdirSync(path.join(stage, 'opt', 'ablak', 'node', 'bin'), { recursive: true });
   symlinkSync(process.execPath, path.join(stage, 'opt', 'ablak', 'node', 'bin', 'node'));

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
@@ -7,7 +8,7 @@ import { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCertificate, type TestCertificate } from '@ablak/infra';
 import { createSfuLogger, MemorySfuRegistry, parseSfuConfig, SfuNode, startSfuHttpServer } from '@ablak/sfu';
-import { startDesk } from '@ablak/tests/harness';
+import { freePort, serviceArgs, startDesk, type Service } from '@ablak/tests/harness';
 
 let first: TestCertificate;
 let renewed: TestCertificate;
@@ -86,4 +87,37 @@ describe('Node TLS in the services (TLS_CERT_FILE, TLS_KEY_FILE)', () => {
       await server.close();
     }
   });
+
+  // Each entry says it is up only after it has installed its signal handlers (same synchronous step).
+  it.each<[Service, string, Record<string, string>]>([
+    ['signaling', 'Ablak is running', { NODE_ENV: 'test', HOST: '127.0.0.1', SFU_WORKERS: '1', SFU_RTC_PORT_BASE: '0' }],
+    ['sfu', 'standalone sfu listening', { HOST: '127.0.0.1', MEDIA_GRANT_SECRET: 'integration-grant-secret-0123456789', SFU_WORKERS: '1', SFU_RTC_PORT_BASE: '0', SFU_DRAIN_MS: '0' }],
+  ])('the built %s process re-reads its certificate on SIGHUP (systemctl reload) and keeps serving', async (service, ready, env) => {
+    install(first);
+    const port = await freePort();
+    const child = spawn(process.execPath, serviceArgs(service), {
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'info', PORT: String(port), TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await expect.poll(() => output.includes(ready) || child.exitCode !== null, { timeout: 45_000, interval: 100 }).toBe(true);
+      expect(child.exitCode, output).toBeNull();
+      const url = `https://127.0.0.1:${port}/healthz`;
+      expect(await get(url)).toEqual({ status: 200, fingerprint: fingerprintOf(first) });
+      install(renewed);
+      child.kill('SIGHUP');
+      await expect.poll(async () => (await get(url)).fingerprint, { timeout: 5_000 }).toBe(fingerprintOf(renewed));
+      expect(child.exitCode).toBeNull();
+      expect(output).toContain('tls certificate reloaded');
+    } finally {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  }, 90_000);
 });
