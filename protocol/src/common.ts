@@ -44,9 +44,18 @@ export const TransferTarget = z.discriminatedUnion('kind', [
 ]);
 export type TransferTarget = z.infer<typeof TransferTarget>;
 
+/**
+ * This signaling node is shutting down: reconnect (the load balancer sends the new connection to
+ * another node) at a moment of your choosing within `reconnectWithinMs`. Nothing is lost: tickets,
+ * calls and sessions live in the shared store.
+ */
+export const ServerDraining = z.object({ reconnectWithinMs: z.number().int().nonnegative() });
+export type ServerDraining = z.infer<typeof ServerDraining>;
+
 export const sharedPushes = {
   'chat:received': ChatMessage,
   'document:shared': SharedDocument,
   /** The session token expired: the client must sign in (or re-ticket) again; the socket closes. */
   'session:expired': z.object({}),
+  'server:draining': ServerDraining,
 };

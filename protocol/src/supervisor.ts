@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CallSummary, MediaAccess } from './common';
+import { CallSummary, MediaAccess, ServerDraining } from './common';
 import { AwayReason, ClerkState, ClerkView, Office, QueueDef, QueueStats } from './domain';
 import { CallId, ClerkId, OfficeId } from './ids';
 import { supervisorRecordRequests } from './records';
@@ -54,5 +54,6 @@ export const supervisorPushes = definePushes({
   /** Pushed on change, at most a few times a second; always the whole filtered board. */
   'board:updated': BoardSnapshot,
   'session:expired': z.object({}),
+  'server:draining': ServerDraining,
 });
 export type SupervisorPushes = typeof supervisorPushes;

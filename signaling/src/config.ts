@@ -79,6 +79,8 @@ const EnvSchema = z.object({
   BOARD_HISTORY_INTERVAL_MS: int(30_000, 100, 600_000),
   /** Each node says it is alive and which citizens it holds this often; dead after three missed beats. */
   PRESENCE_INTERVAL_MS: int(5000, 100, 60_000),
+  /** On SIGTERM: how long running calls keep their sockets here before they too are sent elsewhere. */
+  DRAIN_SECONDS: int(20, 0, 3600),
   /** Runs one SFU node in this process; defaults to on without REDIS_URL. */
   SFU_EMBEDDED: flag.optional(),
   /** Comma-separated ICE servers (stun:/turn: URLs) handed to browsers next to each grant. */
@@ -121,6 +123,7 @@ export interface SignalingConfig {
   readonly boardPushIntervalMs: number;
   readonly boardHistoryIntervalMs: number;
   readonly presenceIntervalMs: number;
+  readonly drainSeconds: number;
   readonly sfuEmbedded: boolean;
   readonly iceServers: readonly string[];
   readonly demo: boolean;
@@ -190,6 +193,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     boardPushIntervalMs: e.BOARD_PUSH_INTERVAL_MS,
     boardHistoryIntervalMs: e.BOARD_HISTORY_INTERVAL_MS,
     presenceIntervalMs: e.PRESENCE_INTERVAL_MS,
+    drainSeconds: e.DRAIN_SECONDS,
     sfuEmbedded: e.SFU_EMBEDDED ?? !fleet,
     iceServers: Object.freeze([...e.ICE_SERVERS]),
     demo: e.DEMO ?? !fleet,

@@ -35,9 +35,13 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     const { running } = life;
     if (!running) process.exit(0);
-    const force = setTimeout(() => process.exit(1), 15_000);
+    // Drain first (readiness off, sockets sent elsewhere, running calls given DRAIN_SECONDS), then close.
+    const force = setTimeout(() => process.exit(1), config.drainSeconds * 1000 + 15_000);
     force.unref();
-    void running.close().then(() => process.exit(0));
+    void running
+      .drain()
+      .then(() => running.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

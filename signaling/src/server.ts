@@ -20,6 +20,7 @@ import type { Catalogue } from './queue/catalogue';
 import { Board } from './realtime/board';
 import { registerCitizenNamespace } from './realtime/citizen';
 import { registerClerkNamespace } from './realtime/clerk';
+import { drainSockets } from './realtime/drain';
 import { Presence } from './realtime/presence';
 import { Matcher } from './realtime/matcher';
 import { Runner } from './realtime/runner';
@@ -64,6 +65,12 @@ export interface RunningSignaling {
   readonly context: AppContext;
   /** Reads TLS_CERT_FILE and TLS_KEY_FILE again (a renewed certificate); false when serving plain HTTP. */
   reloadTls(): boolean;
+  /**
+   * Before a shutdown: /readyz turns 503 and new tickets are refused (UNAVAILABLE) at once, idle
+   * sockets are told to reconnect elsewhere, sockets of running calls after their call or `periodMs`
+   * (default DRAIN_SECONDS). Idempotent; `close()` afterwards.
+   */
+  drain(periodMs?: number): Promise<void>;
   /** Stops taking connections, closes sockets, timers, store, SFU; idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -188,10 +195,13 @@ export async function startSignaling(
   let baseUrl = '';
   const appointments = new Appointments(kv, () => config.publicUrl ?? baseUrl);
   const documents = new Documents(kv, config.documentRetentionHours * 3600, records);
+  let draining: Promise<void> | undefined;
   const app = createHttpApp(ctx, {
     documents,
     appointments,
+    draining: () => draining !== undefined,
     ready: async () => {
+      if (draining) return false;
       try {
         await store.queueStats(Date.now(), []);
         return await kv.ping();
@@ -229,6 +239,16 @@ export async function startSignaling(
   }
   logger.info({ port, scheme, fleet, sfu: sfu !== null }, 'signaling listening');
 
+  const drain = (periodMs = config.drainSeconds * 1000) =>
+    (draining ??= (async () => {
+      logger.info({ periodMs }, 'draining: readiness off, new tickets refused');
+      const result = await drainSockets(
+        { namespaces: [io.of('/citizen'), io.of('/clerk'), io.of('/supervisor')], store, logger: logger.child({ module: 'drain' }) },
+        periodMs,
+      );
+      logger.info(result, 'drained');
+    })());
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -238,7 +258,8 @@ export async function startSignaling(
       matcher.close();
       await matcher.idle();
       await presence?.close();
-      io.disconnectSockets(true);
+      // io.close() ends each socket as 'server shutting down' and closes the transports: clients see
+      // a dropped connection and reconnect by themselves (a server-side disconnect would stop them).
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
       if (sfu) await sfu.close();
@@ -248,5 +269,5 @@ export async function startSignaling(
       adapterRedis?.disconnect();
     })());
 
-  return { url: baseUrl, port, io, context: ctx, reloadTls, close, [Symbol.asyncDispose]: close };
+  return { url: baseUrl, port, io, context: ctx, reloadTls, drain, close, [Symbol.asyncDispose]: close };
 }

@@ -4,7 +4,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { ok } from '@ablak/protocol';
+import { AblakError, ok } from '@ablak/protocol';
 import type { Appointments } from '../appointments/appointments';
 import type { AppContext } from '../context';
 import type { Documents } from '../documents/documents';
@@ -54,6 +54,8 @@ export interface HttpParts {
   documents: Documents;
   appointments: Appointments;
   ready(): Promise<boolean>;
+  /** True once the node drains before a shutdown: not ready, and no new tickets taken here. */
+  draining(): boolean;
 }
 
 /** The Express app: security headers, CORS, logs, the API, health and metrics, the two web apps. */
@@ -92,13 +94,14 @@ export function createHttpApp(ctx: AppContext, parts: HttpParts): Express {
   });
   app.get('/readyz', async (_req, res) => {
     const ready = await parts.ready();
+    const message = parts.draining() ? 'Draining: this node is shutting down' : 'Store unreachable';
     res
       .status(ready ? 200 : 503)
-      .json(
-        ready
-          ? ok({ status: 'ready' })
-          : { ok: false, error: { code: 'UNAVAILABLE', message: 'Store unreachable' } },
-      );
+      .json(ready ? ok({ status: 'ready' }) : { ok: false, error: { code: 'UNAVAILABLE', message } });
+  });
+  // A draining node takes no new tickets: the client retries and the load balancer sends it elsewhere.
+  app.post(['/api/tickets', '/api/appointments{/*rest}'], (_req, _res, next) => {
+    next(parts.draining() ? new AblakError('UNAVAILABLE', 'This node is shutting down; try again in a moment') : undefined);
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', ctx.metrics.registry.contentType);

@@ -74,6 +74,7 @@ export async function startConsoleServer(options: ServerOptions = {}): Promise<R
     io: running.io,
     context: running.context,
     reloadTls: running.reloadTls,
+    drain: running.drain,
     close,
     [Symbol.asyncDispose]: close,
   };

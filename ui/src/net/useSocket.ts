@@ -71,13 +71,26 @@ export function useNamespaceSocket<R extends RequestMap, P extends PushMap>(
       if (socket.active) setState((s) => ({ ...s, status: 'reconnecting' }));
       else setState((s) => ({ ...s, status: 'refused', error: refusal(err) }));
     };
+    // The node is shutting down (`server:draining`): drop the connection at a moment within the
+    // given window, as a network hiccup would; the manager reconnects and lands on another node.
+    let moving: ReturnType<typeof setTimeout> | undefined;
+    const onDraining = (payload: unknown) => {
+      const within = (payload as { reconnectWithinMs?: unknown } | undefined)?.reconnectWithinMs;
+      const delay = Math.random() * (typeof within === 'number' ? within : 0);
+      clearTimeout(moving);
+      moving = setTimeout(() => socket.io.engine?.close(), delay);
+    };
+    const raw = socket as unknown as { on(e: string, f: (p: unknown) => void): void; off(e: string, f: (p: unknown) => void): void };
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     socket.on('connect_error', onError);
+    raw.on('server:draining', onDraining);
     return () => {
+      clearTimeout(moving);
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
       socket.off('connect_error', onError);
+      raw.off('server:draining', onDraining);
       socket.disconnect();
     };
   }, [key]);
