@@ -90,7 +90,7 @@ describe('Node TLS in the services (TLS_CERT_FILE, TLS_KEY_FILE)', () => {
 
   // Each entry says it is up only after it has installed its signal handlers (same synchronous step).
   it.each<[Service, string, Record<string, string>]>([
-    ['signaling', 'Ablak is running', { NODE_ENV: 'test', HOST: '127.0.0.1', SFU_WORKERS: '1', SFU_RTC_PORT_BASE: '0' }],
+    ['signaling', 'Ablak is running', { NODE_ENV: 'test', HOST: '127.0.0.1', SFU_WORKERS: '1', SFU_RTC_PORT_BASE: '0', DRAIN_SECONDS: '0' }],
     ['sfu', 'standalone sfu listening', { HOST: '127.0.0.1', MEDIA_GRANT_SECRET: 'integration-grant-secret-0123456789', SFU_WORKERS: '1', SFU_RTC_PORT_BASE: '0', SFU_DRAIN_MS: '0' }],
   ])('the built %s process re-reads its certificate on SIGHUP (systemctl reload) and keeps serving', async (service, ready, env) => {
     install(first);
