@@ -38,7 +38,8 @@ export const citizenPushes = definePushes({
   'call:offered': z.object({ deadline: z.number() }),
   'call:matched': CallMatched,
   'case:opened': z.object({ callId: CallId, caseReference: CaseReference }),
-  'call:transferred': z.object({ queue: QueueId, position: QueuePosition }),
+  /** Back in a queue; `media`: access to the room of the next call (the transferred call's room ended). */
+  'call:transferred': z.object({ queue: QueueId, position: QueuePosition, media: MediaAccess.optional() }),
   'call:ended': z.object({ callId: CallId, reason: CallEndReason, caseReference: CaseReference.nullable() }),
   'ticket:closed': z.object({ state: TicketState, reason: z.string() }),
 });

@@ -26,8 +26,14 @@ export const MediaGrantClaims = z
      * session in.
      */
     prepare: z.boolean().optional(),
+    /**
+     * A network-probe grant (anonymous, `POST /api/network-probe`): publishes into a throw-away room of
+     * its own, never subscribes; the SFU caps how many an address holds at once and ends each at `exp`.
+     */
+    probe: z.boolean().optional(),
   })
-  .refine((g) => !(g.hidden && g.canPublish), { message: 'a hidden peer cannot publish' });
+  .refine((g) => !(g.hidden && g.canPublish), { message: 'a hidden peer cannot publish' })
+  .refine((g) => !(g.probe && g.canSubscribe), { message: 'a probe cannot subscribe' });
 export type MediaGrantClaims = z.infer<typeof MediaGrantClaims>;
 
 /** Claims of the session tokens signaling issues to people (clerk, supervisor, citizen-with-ticket). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Empty } from './ack';
 import { IceServer, Role } from './domain';
-import { PeerId } from './ids';
+import { PeerId, RoomId } from './ids';
 import { definePushes, defineRequests } from './rpc';
 
 /*
@@ -157,6 +157,16 @@ export const mediaRequests = defineRequests({
     request: z.object({ grant: z.string().min(16).max(4096) }),
     result: z.object({ consumers: z.array(ConsumerOptions) }),
   },
+  /**
+   * Extends the life of a grant in force with a fresh one for the same peer, role and room: the
+   * connection's own grant, or the grant of the room this peer switched into. The SFU ends a grant at
+   * its `exp` (the connection closes, or the peer leaves the room it switched into) and says so a
+   * little before with `media:grant-expiring`. Answers the new expiry (ms since the epoch).
+   */
+  'media:refresh-grant': {
+    request: z.object({ grant: z.string().min(16).max(4096) }),
+    result: z.object({ expiresAt: z.number() }),
+  },
   /** Drops this session's preparation (the offer was declined or went elsewhere); nothing if none. */
   'media:unprepare': { request: z.object({}).strict(), result: Empty },
   /**
@@ -201,5 +211,25 @@ export const mediaPushes = definePushes({
   'media:room-closed': z.object({ reason: z.string() }),
   /** The call room this peer had switched into ended; the peer stays connected and warm. */
   'media:room-left': z.object({ reason: z.string() }),
+  /**
+   * A grant in force ends soon (`expiresAt`, ms since the epoch, the SFU's clock): the grant of the
+   * connection when `room` is the connection's own room, else the grant of the room it switched into.
+   * Send a fresh one with `media:refresh-grant` or lose that room at `expiresAt`.
+   */
+  'media:grant-expiring': z.object({ room: RoomId, expiresAt: z.number() }),
 });
 export type MediaPushes = typeof mediaPushes;
+
+/** How long before a grant's `exp` the SFU pushes `media:grant-expiring` (a third of its life if shorter). */
+export const GRANT_RENEW_LEAD_SECONDS = 60;
+
+/**
+ * A room whose grants the SFU no longer takes (its call ended or was transferred): every SFU node closes
+ * it and refuses grants for it until `until` (ms since the epoch: past the longest life of a grant
+ * minted before the revocation). Published by signaling on MEDIA_REVOCATION_CHANNEL and kept in the
+ * sorted set MEDIA_REVOCATIONS_KEY (score `until`) for nodes that start later.
+ */
+export const MediaRevocation = z.object({ room: RoomId, until: z.number().int().positive() });
+export type MediaRevocation = z.infer<typeof MediaRevocation>;
+export const MEDIA_REVOCATION_CHANNEL = 'ablak:media:revoked';
+export const MEDIA_REVOCATIONS_KEY = 'ablak:media:revocations';

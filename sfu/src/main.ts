@@ -4,6 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import {
+  RedisRevocationSource,
   RedisSfuRegistry,
   SfuConfigError,
   SfuNode,
@@ -55,7 +56,9 @@ process.on('SIGHUP', () => {
 
 const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
 const registry: SfuRegistryPublisher | undefined = redis ? new RedisSfuRegistry(redis) : undefined;
-const node = await SfuNode.create(config, { logger, ...(registry ? { registry } : {}) });
+// In a fleet, signaling revokes the rooms of ended calls through Redis (docs/SECURITY-MEDIA.md).
+const revocations = redis ? new RedisRevocationSource(redis, logger) : undefined;
+const node = await SfuNode.create(config, { logger, ...(registry ? { registry } : {}), ...(revocations ? { revocations } : {}) });
 const server = await startSfuHttpServer(node, { port: config.port, host: process.env.HOST ?? '0.0.0.0', tls: config.tls });
 life.started = { node, server };
 logger.info({ port: server.port, tls: config.tls !== undefined, node: config.nodeId, redis: redis !== undefined }, 'standalone sfu listening');

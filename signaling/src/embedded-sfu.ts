@@ -1,4 +1,5 @@
-import { parseSfuConfig, SfuNode } from '@ablak/sfu';
+import { Redis } from 'ioredis';
+import { parseSfuConfig, RedisRevocationSource, SfuNode } from '@ablak/sfu';
 import type { Logger } from 'pino';
 import type { SignalingConfig } from './config';
 import type { EmbeddedSfu } from './server';
@@ -12,8 +13,13 @@ export function embeddedSfu(config: SignalingConfig) {
       MEDIA_GRANT_SECRET: config.mediaGrantSecret,
       SFU_PUBLIC_URL: config.rawEnv.SFU_PUBLIC_URL ?? url,
     });
+    // In a fleet another node may end a call placed here: revocations come through Redis.
+    const revocations = config.redisUrl
+      ? new RedisRevocationSource(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }), logger, { ownsRedis: true })
+      : undefined;
     const node = await SfuNode.create(sfuConfig, {
       logger,
+      ...(revocations ? { revocations } : {}),
       registry: {
         publish: (info) => store.putSfuNode(info),
         remove: (id) => store.removeSfuNode(id),

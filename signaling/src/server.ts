@@ -5,7 +5,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createWebServer, type WebServer } from '@ablak/sfu/tls';
 import { Appointments } from './appointments/appointments';
 import { TokenService } from './auth/tokens';
-import { MediaBroker } from './calls/media';
+import { MediaBroker, redisRevoker } from './calls/media';
 import type { SignalingConfig } from './config';
 import { rooms, type AppContext } from './context';
 import { Directory } from './directory/directory';
@@ -31,11 +31,14 @@ import { MemoryStore } from './store/memory';
 import { createRedisStore } from './store-factory';
 import { openRedis } from './store/redis/connection';
 import type { OfferRecord, Store } from './store/types';
+import type { RoomId } from '@ablak/protocol';
 
 /** An SFU node running in this process (embedded mode), as signaling uses it. */
 export interface EmbeddedSfu {
   attach(io: Server): unknown;
   closeRoom?(room: string, reason?: string): boolean;
+  /** Ends a call's room and refuses its grants until `until` (ms since the epoch). */
+  revokeRoom?(room: RoomId, until?: number): void;
   close(): Promise<void>;
 }
 
@@ -130,6 +133,8 @@ export async function startSignaling(
     tokens,
     iceServers: config.iceServers,
     logger: logger.child({ module: 'media' }),
+    // A fleet tells every SFU node through Redis; embedded, the node in this process (set below).
+    ...(adapterRedis ? { revoke: redisRevoker(adapterRedis) } : {}),
   });
   const search = new CaseTypeSearch([...catalogue.caseTypes.values()]);
   const matcher = new Matcher(store, metrics, logger.child({ module: 'matcher' }));
@@ -230,13 +235,13 @@ export async function startSignaling(
     sfu = await deps.embedSfu(config.publicUrl ?? baseUrl, store, logger);
     sfu.attach(io);
     const embedded = sfu;
-    if (embedded.closeRoom) {
-      void store.subscribe((event) => {
-        if (event.type === 'call:ended' && event.call.endReason !== 'transferred')
-          embedded.closeRoom?.(event.call.room, 'ended');
-      });
-    }
+    if (!adapterRedis && embedded.revokeRoom) media.revoker = (r) => embedded.revokeRoom?.(r.room, r.until);
   }
+  // Media access follows the call: an ended or transferred call's room is revoked on the SFU.
+  const stopRevoking = await store.subscribe((event) => {
+    if (event.type !== 'call:ended') return;
+    media.endRoom(event.call.room, Date.now()).catch((error: unknown) => logger.warn({ err: error }, 'room revocation failed'));
+  });
   logger.info({ port, scheme, fleet, sfu: sfu !== null }, 'signaling listening');
 
   const drain = (periodMs = config.drainSeconds * 1000) =>
@@ -252,6 +257,7 @@ export async function startSignaling(
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      stopRevoking();
       runner.close();
       board.close();
       clerkNs.close();

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Colleague, TransferTarget } from '@ablak/protocol';
+import type { Colleague, MediaAccess, TransferTarget } from '@ablak/protocol';
 import { ChatPanel, ConnectionQuality, VideoTile, qualityOf, useFormat } from '@ablak/ui';
 import type { MediaSession } from '@ablak/sfu/client';
 import { useCallMedia } from '../media/useCallMedia';
@@ -27,6 +27,8 @@ interface Props {
   onTransfer(target: TransferTarget, note: string): Promise<void>;
   onLoadColleagues(): Promise<Colleague[]>;
   onEnd(): Promise<void>;
+  /** Fresh media access to the call's room (a call longer than a grant's life). */
+  onRenewMedia?(): Promise<MediaAccess>;
 }
 
 /** The call: citizen large, self small, controls, chat, documents, notes, case and transfer. */
@@ -46,11 +48,16 @@ export function CallScreen(props: Props) {
     onTransfer,
     onLoadColleagues,
     onEnd,
+    onRenewMedia,
   } = props;
   const { t } = useTranslation('console');
   const format = useFormat();
   const now = useNow();
-  const media = useCallMedia(call.media, { publish: localStream, warm: warmMedia });
+  const media = useCallMedia(call.media, {
+    publish: localStream,
+    warm: warmMedia,
+    ...(onRenewMedia ? { renew: onRenewMedia } : {}),
+  });
   const [transferOpen, setTransferOpen] = useState(false);
   const [busy, setBusy] = useState<'case' | 'end' | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -77,6 +77,7 @@ export function ClerkDesk({ session, socket, connected }: Props) {
         onTransfer={desk.transfer}
         onLoadColleagues={desk.colleagues}
         onEnd={desk.endCall}
+        onRenewMedia={desk.renewMedia}
       />
     );
   }

@@ -52,6 +52,8 @@ export interface ClerkDesk {
   /** Clerks a transfer can name, as the server orders them (available first, own office next). */
   colleagues(): Promise<Colleague[]>;
   endCall(): Promise<void>;
+  /** Fresh media access to the current call's room (its grant is about to end). */
+  renewMedia(): Promise<MediaAccess>;
   finishWrapUp(outcome: OfferOutcome | undefined, notes: string, next: 'available' | 'away'): Promise<void>;
 }
 
@@ -218,6 +220,11 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean, tok
     [need, callId],
   );
 
+  const renewMedia = useCallback(async () => {
+    if (!callId) throw new Error('no call');
+    return (await request(need(), 'call:media', { callId })).media;
+  }, [need, callId]);
+
   const saveNote = useCallback(
     async (text: string) => {
       if (callId) await request(need(), 'call:note', { callId, text });
@@ -272,6 +279,7 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean, tok
     accept,
     decline,
     sendChat,
+    renewMedia,
     saveNote,
     openCase,
     transfer,

@@ -37,6 +37,8 @@ export interface CallMediaOptions {
    * (switches it into the call's room: no new transport, no handshake) and hands it back afterwards.
    */
   warm?: MediaSession | null;
+  /** Fresh access to the same room, for a call that outlives its grant (the SFU ends a grant on time). */
+  renew?: () => Promise<MediaAccess>;
 }
 
 /** Groups received tracks by the peer that sends them; a paused camera shows as no video. */
@@ -79,6 +81,8 @@ export function useCallMedia(access: MediaAccess | null, options: CallMediaOptio
   // Read when a call starts only: a standby session appearing or going mid-call changes nothing.
   const warmRef = useRef(options.warm ?? null);
   warmRef.current = options.warm ?? null;
+  const renewRef = useRef(options.renew);
+  renewRef.current = options.renew;
   const sessionRef = useRef<MediaSession | null>(null);
   const [status, setStatus] = useState<CallMediaStatus>('idle');
   const [remote, setRemote] = useState<RemoteParticipant[]>([]);
@@ -130,8 +134,12 @@ export function useCallMedia(access: MediaAccess | null, options: CallMediaOptio
         void s.close();
       }
     };
+    const renew = async () => {
+      if (!renewRef.current) throw new Error('no way to renew media access');
+      return renewRef.current();
+    };
     const openOwn = () => {
-      const own = new MediaSession();
+      const own = new MediaSession({ refreshAccess: renew });
       attach(own, false);
       if (publish) {
         void own
@@ -148,7 +156,7 @@ export function useCallMedia(access: MediaAccess | null, options: CallMediaOptio
       attach(warm, true);
       setStatus('connecting');
       warm
-        .switchRoom(access)
+        .switchRoom(access, { renew })
         .then(() => {
           if (!active) return;
           setStatus(warm.state);

@@ -68,7 +68,11 @@ export interface MediaSessionOptions {
   autoConsume?: boolean;
   /** Stats sample period; 0 turns periodic stats off (default 2000). */
   statsIntervalMs?: number;
-  /** Asked for fresh access when the grant was refused on a reconnect (grants live ten minutes). */
+  /**
+   * Fresh access to the room this session joined (its own grant): asked when the SFU says that grant
+   * ends soon (`media:grant-expiring`; grants live ten minutes and the SFU ends them on time) and when
+   * the grant was refused on a reconnect. Without it the session ends with its grant.
+   */
   refreshAccess?: () => Promise<MediaAccess>;
   /** ICE over TCP only (networks that block UDP). */
   forceTcp?: boolean;
@@ -99,6 +103,8 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   private access: MediaAccess | undefined;
   /** The access the session joined with (a warm session's own room); `access` is the room it is in now. */
   private homeAccess: MediaAccess | undefined;
+  /** Fresh access to the room this session switched into (given to `switchRoom`), for a long call. */
+  private renewCurrent: (() => Promise<MediaAccess>) | undefined;
   /** Whether the receive transport has been connected ahead of the first remote track. */
   private warmingReceive: Promise<void> | undefined;
   private sendTransport: msc.Transport | undefined;
@@ -324,9 +330,10 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
    * Moves this connected session into the room of `access` without new transports (a warm clerk
    * entering a call). The room must live on the same SFU node; a refusal comes back as an Error with
    * the ack's `code` and the session stays where it was. Tracks of the old room end; those of the new
-   * room arrive as `track-added`.
+   * room arrive as `track-added`. `renew` gives fresh access to that room when its grant is about to
+   * end (a call longer than a grant's life); without it the session leaves the room when the grant ends.
    */
-  async switchRoom(access: MediaAccess): Promise<void> {
+  async switchRoom(access: MediaAccess, options: { renew?: () => Promise<MediaAccess> } = {}): Promise<void> {
     if (!this.socket || this.stateValue === 'closed') throw Object.assign(new Error('join first'), { code: 'CONFLICT' });
     if (normalizeUrl(access.sfuUrl) !== normalizeUrl(this.access?.sfuUrl ?? '')) {
       throw Object.assign(new Error('that room is on another media server'), { code: 'OTHER_NODE' });
@@ -338,6 +345,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     this.preparedFor = null;
     const entered = await this.request('media:switch-room', home ? {} : { grant: access.grant });
     this.access = access;
+    this.renewCurrent = home ? undefined : options.renew;
     this.socket.auth = { token: access.grant, protocolVersion: PROTOCOL_VERSION };
     for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
     this.remotePeers.clear();
@@ -719,7 +727,11 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
         this.emit('room-closed', { reason: String(payload['reason']) });
         void this.close();
         break;
+      case 'media:grant-expiring':
+        void this.renewGrant(String(payload['room']));
+        break;
       case 'media:room-left':
+        this.renewCurrent = undefined;
         for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
         this.dropPrepared();
         this.remotePeers.clear();
@@ -729,6 +741,31 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
         break;
       default:
         break;
+    }
+  }
+
+  /**
+   * A grant in force ends soon (the SFU said so): fresh access for that room from the app, handed to the
+   * SFU. Nothing when the app gave no way to renew it: the SFU then ends that room for this session.
+   */
+  private async renewGrant(room: string): Promise<void> {
+    const home = this.homeAccess;
+    const isHome = home !== undefined && room === home.room;
+    const renew = isHome ? this.options.refreshAccess : room === this.access?.room ? this.renewCurrent : undefined;
+    if (!renew) return;
+    try {
+      const fresh = await renew();
+      if (fresh.room !== room || this.stateValue === 'closed') return;
+      await this.request('media:refresh-grant', { grant: fresh.grant });
+      if (isHome) {
+        if (this.access === home) this.access = fresh;
+        this.homeAccess = fresh;
+      } else if (this.access?.room === room) {
+        this.access = fresh;
+      }
+      if (this.socket && this.access) this.socket.auth = { token: this.access.grant, protocolVersion: PROTOCOL_VERSION };
+    } catch (error) {
+      this.emit('error', error as RequestError);
     }
   }
 

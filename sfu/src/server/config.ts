@@ -39,6 +39,7 @@ const SfuEnv = z
     SFU_INITIAL_OUTGOING_BITRATE: int(100_000, 10_000_000).default(1_000_000),
     SFU_RATE_BURST: int(1, 10_000).default(60),
     SFU_RATE_PER_SECOND: int(1, 10_000).default(30),
+    SFU_PROBES_PER_ADDRESS: int(1, 10_000).default(4),
     SFU_HEARTBEAT_MS: int(100, 60_000).default(3_000),
     SFU_DRAIN_MS: int(0, 3_600_000).default(30_000),
     SFU_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
@@ -62,6 +63,8 @@ export interface SfuNodeConfig {
   readonly turn: { readonly urls: readonly string[]; readonly secret: string; readonly ttlSeconds: number } | null;
   readonly bitrate: { readonly maxIncoming: number; readonly maxOutgoing: number; readonly initialOutgoing: number };
   readonly rateLimit: { readonly burst: number; readonly perSecond: number };
+  /** Network-probe connections one client address may hold at once. */
+  readonly probesPerAddress: number;
   readonly heartbeatMs: number;
   readonly drainMs: number;
   readonly workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
@@ -110,6 +113,7 @@ export function parseSfuConfig(env: Record<string, string | undefined>): SfuNode
       initialOutgoing: e.SFU_INITIAL_OUTGOING_BITRATE,
     }),
     rateLimit: Object.freeze({ burst: e.SFU_RATE_BURST, perSecond: e.SFU_RATE_PER_SECOND }),
+    probesPerAddress: e.SFU_PROBES_PER_ADDRESS,
     heartbeatMs: e.SFU_HEARTBEAT_MS,
     drainMs: e.SFU_DRAIN_MS,
     workerLogLevel: e.SFU_LOG_LEVEL,

@@ -37,12 +37,23 @@ export interface VerifyGrantOptions {
   now?: number;
 }
 
+/** A verified grant and when it ends (ms since the epoch). */
+export interface VerifiedGrant {
+  readonly claims: MediaGrantClaims;
+  readonly expiresAt: number;
+}
+
 /**
  * Verifies a media grant: HS256 only, our audience and issuer, an `exp` no further than
  * MEDIA_GRANT_MAX_TTL_SECONDS from its `iat` (or from now), and claims that parse. Throws
  * `AblakError('GRANT_INVALID')` with a message that never echoes the token.
  */
 export function verifyMediaGrant(token: string, options: VerifyGrantOptions): MediaGrantClaims {
+  return readMediaGrant(token, options).claims;
+}
+
+/** `verifyMediaGrant`, with the grant's expiry (the SFU ends what a grant allows at that time). */
+export function readMediaGrant(token: string, options: VerifyGrantOptions): VerifiedGrant {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   let payload: string | jwt.JwtPayload;
   try {
@@ -68,7 +79,7 @@ export function verifyMediaGrant(token: string, options: VerifyGrantOptions): Me
   if (options.room !== undefined && claims.data.room !== options.room) {
     throw new AblakError('GRANT_INVALID', 'media grant refused: grant is for another room');
   }
-  return claims.data;
+  return { claims: claims.data, expiresAt: payload.exp * 1000 };
 }
 
 /**

@@ -1,7 +1,8 @@
 export { SfuNode, type SfuNodeDeps, type SfuNodeHealth } from './node';
 export { parseSfuConfig, SfuConfigError, type SfuNodeConfig } from './config';
 export { MemorySfuRegistry, RedisSfuRegistry, liveSfuNodes, type SfuRegistryPublisher } from './registry';
-export { signMediaGrant, verifyMediaGrant, type VerifyGrantOptions } from './grant';
+export { signMediaGrant, verifyMediaGrant, readMediaGrant, type VerifyGrantOptions, type VerifiedGrant } from './grant';
+export { RedisRevocationSource, RevokedRooms, REVOCATION_LIFE_MS, type RevocationSource } from './revocations';
 export { turnCredentials, iceServersFor, type TurnConfig } from './turn';
 export { createOpsRouter } from './ops';
 export { MEDIA_NAMESPACE } from './media-namespace';

@@ -12,8 +12,10 @@ import {
   type MediaGrantClaims,
 } from '@ablak/protocol';
 import { defineHandler, dispatch, type MediaHandler } from './handler';
-import { verifyMediaGrant } from './grant';
+import { readMediaGrant, type VerifiedGrant } from './grant';
+import { GrantLife } from './grant-life';
 import { Peer, type PushFn } from './peer';
+import { ProbeSessions } from './probe-sessions';
 import { TokenBucket } from './rate-limit';
 import type { Room } from './room';
 
@@ -24,7 +26,11 @@ export interface MediaNamespaceDeps {
   readonly logger: Logger;
   readonly grantSecret: string;
   readonly rateLimit: { readonly burst: number; readonly perSecond: number };
+  /** Network-probe connections one client address may hold at once. */
+  readonly probesPerAddress: number;
   readonly draining: () => boolean;
+  /** The room's call ended: its grants are refused (signaling revoked it). */
+  readonly revoked: (room: RoomId) => boolean;
   /** The room, opened on the least-loaded worker when it does not exist yet. */
   readonly openRoom: (id: RoomId) => Promise<Room>;
   readonly iceServers: (peer: string) => IceServer[];
@@ -43,6 +49,7 @@ function connectError(code: ErrorCode, message: string): Error & { data: AppErro
 export function attachMediaNamespace(io: Server, deps: MediaNamespaceDeps): Namespace {
   const ns = io.of(MEDIA_NAMESPACE);
   const logger = deps.logger.child({ module: 'media-namespace' });
+  const probes = new ProbeSessions(deps.probesPerAddress);
   ns.use((socket, next) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
     if (!auth.success) return next(connectError('UNAUTHORIZED', 'a media grant is required'));
@@ -54,9 +61,14 @@ export function attachMediaNamespace(io: Server, deps: MediaNamespaceDeps): Name
     const room = typeof roomQuery === 'string' ? RoomId.safeParse(roomQuery) : undefined;
     if (room && !room.success) return next(connectError('BAD_REQUEST', 'malformed room'));
     try {
-      const claims = verifyMediaGrant(auth.data.token, { secret: deps.grantSecret, room: room?.data });
-      if (claims.prepare) return next(connectError('GRANT_INVALID', 'a prepare grant cannot connect'));
-      (socket.data as { claims?: MediaGrantClaims }).claims = claims;
+      const grant = readMediaGrant(auth.data.token, { secret: deps.grantSecret, room: room?.data });
+      if (grant.claims.prepare) return next(connectError('GRANT_INVALID', 'a prepare grant cannot connect'));
+      if (deps.revoked(grant.claims.room)) return next(connectError('GRANT_INVALID', 'media grant refused: its call has ended'));
+      if (grant.claims.probe && !probes.admit(socket.handshake.address, socket)) {
+        logger.info('probe refused: too many from one address');
+        return next(connectError('RATE_LIMITED', 'too many network checks from this address at once'));
+      }
+      (socket.data as { grant?: VerifiedGrant }).grant = grant;
       next();
     } catch (error) {
       const message = error instanceof AblakError ? error.message : 'media grant refused';
@@ -68,18 +80,64 @@ export function attachMediaNamespace(io: Server, deps: MediaNamespaceDeps): Name
   return ns;
 }
 
+/** A grant for this connection's peer, checked as every grant after the handshake is. */
+function grantFor(peer: Peer, token: string, deps: MediaNamespaceDeps): VerifiedGrant {
+  let grant: VerifiedGrant;
+  try {
+    grant = readMediaGrant(token, { secret: deps.grantSecret });
+  } catch (error) {
+    throw error instanceof AblakError ? new AblakError('GRANT_INVALID', error.message) : error;
+  }
+  const next = grant.claims;
+  if (next.peer !== peer.id || next.role !== peer.claims.role || next.hidden !== peer.claims.hidden) {
+    throw new AblakError('FORBIDDEN', 'that grant is for another peer');
+  }
+  if (next.probe || peer.claims.probe) throw new AblakError('FORBIDDEN', 'a network probe only connects and publishes');
+  if (deps.revoked(next.room)) throw new AblakError('GRANT_INVALID', 'media grant refused: its call has ended');
+  return grant;
+}
+
 function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Logger): void {
-  const claims = (socket.data as { claims: MediaGrantClaims }).claims;
+  const grant = (socket.data as { grant: VerifiedGrant }).grant;
+  const claims = grant.claims;
   const logger = parentLogger.child({ room: claims.room, peer: claims.peer, socket: socket.id });
+  // Straight to this socket. With connection-state recovery on (signaling's server, which an embedded
+  // node shares), `socket.emit` goes through the adapter: in a fleet a Redis round trip per push, and a
+  // last push before a disconnect (`media:room-closed`) never arrives. A media push is worth nothing
+  // after a reconnect anyway: the client joins again.
+  const direct = socket.nsp.local.to(socket.id);
   const push: PushFn = (event, payload) => {
-    socket.emit(event, payload);
+    direct.emit(event, payload);
   };
   const peer = new Peer(claims, push, logger);
   /** The grant of the handshake: a warm peer returns to its room when a call it switched into ends. */
-  const ownClaims = claims;
+  let ownClaims = claims;
   let room: Room | undefined;
   deps.onPeer(peer);
+  // What a grant allows ends at its expiry: the connection's own grant closes the connection, the grant
+  // of a room the peer switched into takes it out of that room (back to its own). A fresh grant
+  // (`media:refresh-grant`) pushes the end back; the client hears `media:grant-expiring` first.
+  const ownLife = new GrantLife(
+    (expiresAt) => peer.notify('media:grant-expiring', { room: ownClaims.room, expiresAt }),
+    () => {
+      logger.info('grant expired: connection closed');
+      peer.notify('media:room-closed', { reason: 'grant-expired' });
+      peer.close();
+    },
+  );
+  const callLife = new GrantLife(
+    (expiresAt) => peer.notify('media:grant-expiring', { room: peer.claims.room, expiresAt }),
+    () => {
+      const current = room;
+      if (!current || current.id === ownClaims.room) return;
+      logger.info({ room: current.id }, 'grant of the switched-in room expired: left it');
+      current.leave(peer);
+      peer.leftRoom('grant-expired');
+    },
+  );
+  ownLife.set(grant.expiresAt);
   peer.on('left-room', () => {
+    callLife.clear();
     room = undefined;
     peer.claims = ownClaims;
     void deps
@@ -89,9 +147,15 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
         room = home;
         return home.enter(peer);
       })
-      .catch((error: unknown) => logger.warn({ err: error }, 'could not return to the own room'));
+      .catch((error: unknown) => {
+        if (!deps.revoked(ownClaims.room)) return logger.warn({ err: error }, 'could not return to the own room');
+        peer.notify('media:room-closed', { reason: 'ended' });
+        peer.close();
+      });
   });
   peer.once('close', () => {
+    ownLife.clear();
+    callLife.clear();
     if (socket.connected) socket.disconnect(true);
   });
   socket.on('disconnect', (reason) => {
@@ -181,15 +245,11 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
     defineHandler('media:switch-room', async (req) => {
       if (!peer.homeRouter) throw new AblakError('CONFLICT', 'join first: switching moves a connected session');
       let next: MediaGrantClaims = ownClaims;
+      let expiresAt: number | undefined;
       if (req.grant !== undefined) {
-        try {
-          next = verifyMediaGrant(req.grant, { secret: deps.grantSecret });
-        } catch (error) {
-          throw error instanceof AblakError ? new AblakError('GRANT_INVALID', error.message) : error;
-        }
-      }
-      if (next.peer !== peer.id || next.role !== peer.claims.role || next.hidden !== peer.claims.hidden) {
-        throw new AblakError('FORBIDDEN', 'that grant is for another peer');
+        const verified = grantFor(peer, req.grant, deps);
+        next = verified.claims;
+        expiresAt = verified.expiresAt;
       }
       if (next.prepare) throw new AblakError('GRANT_INVALID', 'a prepare grant cannot switch rooms');
       let target = await deps.openRoom(next.room);
@@ -212,25 +272,38 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
       }
       if (room && room !== target) room.leave(peer);
       room = target;
+      if (next.room === ownClaims.room || expiresAt === undefined) callLife.clear();
+      else callLife.set(expiresAt);
       logger.debug({ to: next.room }, 'switched room');
       return entered;
     }),
     defineHandler('media:prepare', async (req) => {
       if (!peer.homeRouter) throw new AblakError('CONFLICT', 'join first: preparing readies a connected session');
-      let next: MediaGrantClaims;
-      try {
-        next = verifyMediaGrant(req.grant, { secret: deps.grantSecret });
-      } catch (error) {
-        throw error instanceof AblakError ? new AblakError('GRANT_INVALID', error.message) : error;
-      }
+      const next = grantFor(peer, req.grant, deps).claims;
       if (!next.prepare) throw new AblakError('GRANT_INVALID', 'not a prepare grant');
-      if (next.peer !== peer.id || next.role !== peer.claims.role || next.hidden !== peer.claims.hidden) {
-        throw new AblakError('FORBIDDEN', 'that grant is for another peer');
-      }
       const target = await deps.openRoom(next.room);
       if (target === room) throw new AblakError('CONFLICT', 'already in that room');
       if (peer.preparing && peer.preparing !== target) peer.preparing.unprepare(peer);
       return { consumers: await target.prepare(peer, next) };
+    }),
+    defineHandler('media:refresh-grant', async (req) => {
+      const { claims: next, expiresAt } = grantFor(peer, req.grant, deps);
+      if (next.prepare) throw new AblakError('GRANT_INVALID', 'a prepare grant cannot be refreshed');
+      const current = peer.claims;
+      if (next.canPublish !== current.canPublish || next.canSubscribe !== current.canSubscribe) {
+        throw new AblakError('FORBIDDEN', 'a fresh grant must allow what the one in force allows');
+      }
+      if (next.room === ownClaims.room) {
+        if (current === ownClaims) peer.claims = next;
+        ownClaims = next;
+        ownLife.set(expiresAt);
+      } else if (room !== undefined && room.id === next.room && current.room === next.room) {
+        peer.claims = next;
+        callLife.set(expiresAt);
+      } else {
+        throw new AblakError('FORBIDDEN', 'that grant is for a room this peer is not in');
+      }
+      return { expiresAt };
     }),
     defineHandler('media:unprepare', async () => {
       peer.preparing?.unprepare(peer);

@@ -9,6 +9,7 @@ import { attachMediaNamespace } from './media-namespace';
 import { SfuMetrics } from './metrics';
 import type { Peer } from './peer';
 import type { SfuRegistryPublisher } from './registry';
+import { REVOCATION_LIFE_MS, RevokedRooms, type RevocationSource } from './revocations';
 import { Room } from './room';
 import { iceServersFor } from './turn';
 import { WorkerPool, type WorkerSlot } from './worker-pool';
@@ -17,6 +18,8 @@ export interface SfuNodeDeps {
   logger: Logger;
   /** Where the node announces itself (heartbeat); none = not announced. */
   registry?: SfuRegistryPublisher;
+  /** Where the node hears that a call's room was revoked (fleet: Redis); embedded: `revokeRoom` only. */
+  revocations?: RevocationSource;
 }
 
 export interface SfuNodeHealth {
@@ -35,6 +38,7 @@ export class SfuNode {
   private readonly rooms = new Map<RoomId, Room>();
   private readonly opening = new Map<RoomId, Promise<Room>>();
   private readonly peers = new Set<Peer>();
+  private readonly revoked = new RevokedRooms();
   private readonly namespaces: Namespace[] = [];
   private readonly lastBytes = new WeakMap<types.Transport, { rx: number; tx: number }>();
   private readonly metricsRef: SfuMetrics;
@@ -71,6 +75,13 @@ export class SfuNode {
       deps.logger,
     );
     const node = new SfuNode(config, pool, deps);
+    try {
+      await deps.revocations?.start((r) => node.revokeRoom(r.room, r.until));
+    } catch (error) {
+      await deps.revocations?.close().catch(() => undefined);
+      pool.close();
+      throw error;
+    }
     await node.beat();
     node.heartbeat = setInterval(() => void node.beat(), config.heartbeatMs);
     node.heartbeat.unref();
@@ -84,7 +95,9 @@ export class SfuNode {
       logger: this.deps.logger,
       grantSecret: this.config.grantSecret,
       rateLimit: this.config.rateLimit,
+      probesPerAddress: this.config.probesPerAddress,
       draining: () => this.draining,
+      revoked: (room) => this.revoked.has(room),
       openRoom: (id) => this.openRoom(id),
       iceServers: (peer) => iceServersFor(this.config.turn, peer),
       onPeer: (peer) => {
@@ -135,6 +148,22 @@ export class SfuNode {
     return true;
   }
 
+  /**
+   * The call of `room` ended (or moved on after a transfer): the room closes (peers that switched in go
+   * back to their own room, the others are disconnected), a connection whose own grant names it closes,
+   * and grants for it are refused until `until`. Idempotent.
+   */
+  revokeRoom(room: RoomId, until = Date.now() + REVOCATION_LIFE_MS, reason = 'ended'): void {
+    if (!this.revoked.add(room, until)) return;
+    this.logger.info({ room }, 'room revoked');
+    this.closeRoom(room, reason);
+    for (const peer of [...this.peers]) {
+      if (peer.ownRoom !== room) continue;
+      peer.notify('media:room-closed', { reason });
+      peer.close();
+    }
+  }
+
   roomIds(): RoomId[] {
     return [...this.rooms.keys()];
   }
@@ -162,6 +191,7 @@ export class SfuNode {
       clearInterval(this.heartbeat);
       for (const room of [...this.rooms.values()]) room.close('shutdown');
       for (const ns of this.namespaces) ns.disconnectSockets(true);
+      await this.deps.revocations?.close().catch((error: unknown) => this.logger.warn({ err: error }, 'revocation feed close failed'));
       await this.deps.registry?.remove(this.config.nodeId).catch((error: unknown) => this.logger.warn({ err: error }, 'registry remove failed'));
       this.pool.close();
       this.logger.info('sfu node closed');
@@ -170,6 +200,7 @@ export class SfuNode {
   }
 
   private async openRoom(id: RoomId): Promise<Room> {
+    if (this.revoked.has(id)) throw new AblakError('GRANT_INVALID', 'media grant refused: its call has ended');
     const existing = this.rooms.get(id);
     if (existing && !existing.closed) return existing;
     const pending = this.opening.get(id);
@@ -188,6 +219,10 @@ export class SfuNode {
         },
         this.deps.logger,
       );
+      if (this.revoked.has(id)) {
+        room.close('ended'); // revoked while it was being opened
+        throw new AblakError('GRANT_INVALID', 'media grant refused: its call has ended');
+      }
       this.rooms.set(id, room);
       room.once('close', () => {
         if (this.rooms.get(id) === room) this.rooms.delete(id);

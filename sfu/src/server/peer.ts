@@ -8,9 +8,11 @@ import {
   type MediaPushes,
   type PeerId,
   type ProducerSource,
+  type RoomId,
   type TransportOptions,
 } from '@ablak/protocol';
 import { TypedEmitter } from './emitter';
+import { checkProducerParameters } from './media-input';
 import { wakePipe } from './pipes';
 
 /** How a peer talks to its own browser, without knowing about sockets. */
@@ -60,6 +62,8 @@ const KEY_FRAME_REQUEST_DELAY_MS = 350;
  */
 export class Peer extends TypedEmitter<PeerEvents> {
   readonly id: PeerId;
+  /** The room of the connection's own grant (a warm peer returns there). */
+  readonly ownRoom: RoomId;
   rtpCapabilities: types.RtpCapabilities | undefined;
   private sendTransport: types.WebRtcTransport | undefined;
   private recvTransport: types.WebRtcTransport | undefined;
@@ -88,6 +92,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
   ) {
     super();
     this.id = claims.peer;
+    this.ownRoom = claims.room;
     this.onListenerError = (event, error) => logger.error({ event, err: error }, 'peer listener failed');
   }
 
@@ -173,6 +178,8 @@ export class Peer extends TypedEmitter<PeerEvents> {
       throw new AblakError('CONFLICT', `a ${request.source} producer already exists; close it or replace its track`);
     }
     if (this.producers.size >= MAX_PRODUCERS) throw new AblakError('CONFLICT', 'too many producers');
+    if (!this.homeRouter) throw new AblakError('TRANSPORT_NOT_FOUND', 'no transports: join first');
+    checkProducerParameters(request.kind, request.rtpParameters, this.homeRouter.rtpCapabilities);
     const producer = await clientInput(
       () =>
         transport.produce({
@@ -483,13 +490,17 @@ function describe(transport: types.WebRtcTransport | undefined): TransportOption
   };
 }
 
-/** mediasoup rejects bad client-supplied parameters with TypeError or a worker error: that is the client's fault. */
+/**
+ * mediasoup rejects bad client-supplied parameters with TypeError, UnsupportedError (a codec the router
+ * does not offer) or a worker error: that is the client's fault.
+ */
 async function clientInput<T>(fn: () => Promise<T>, what: string): Promise<T> {
   try {
     return await fn();
   } catch (error) {
     if (error instanceof AblakError) throw error;
     const detail = error instanceof Error ? error.message.slice(0, 160) : 'refused';
+    if (error instanceof Error && error.name === 'UnsupportedError') throw new AblakError('UNSUPPORTED_MEDIA_TYPE', `unsupported ${what}: ${detail}`);
     throw new AblakError('BAD_REQUEST', `invalid ${what}: ${detail}`);
   }
 }

@@ -1,10 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import {
   AblakError,
+  MEDIA_GRANT_MAX_TTL_SECONDS,
+  MEDIA_REVOCATION_CHANNEL,
+  MEDIA_REVOCATIONS_KEY,
   PeerId,
   RoomId,
   type IceServer,
   type MediaAccess,
+  type MediaRevocation,
   type Role,
   type SfuNodeInfo,
 } from '@ablak/protocol';
@@ -14,6 +19,26 @@ import type { SharedKv } from '../kv/types';
 import type { Store } from '../store/types';
 
 const PLACEMENT_TTL_SECONDS = 24 * 3600;
+/** A revoked room's grants are refused past the longest life of any grant minted before (plus skew). */
+const REVOCATION_SECONDS = MEDIA_GRANT_MAX_TTL_SECONDS + 15;
+
+/** How SFU nodes hear that a room was revoked: a direct call (embedded) or Redis (fleet). */
+export type RevokeRoom = (revocation: MediaRevocation) => Promise<void> | void;
+
+/**
+ * Publishes a revocation to every SFU node of a fleet: kept in a sorted set (score = until) for nodes
+ * that start later, and sent on the channel the live nodes listen to, in one transaction.
+ */
+export function redisRevoker(redis: Redis): RevokeRoom {
+  return async (revocation) => {
+    await redis
+      .multi()
+      .zadd(MEDIA_REVOCATIONS_KEY, revocation.until, revocation.room)
+      .zremrangebyscore(MEDIA_REVOCATIONS_KEY, '-inf', Date.now())
+      .publish(MEDIA_REVOCATION_CHANNEL, JSON.stringify(revocation))
+      .exec();
+  };
+}
 
 export interface MediaPeer {
   peer: string;
@@ -51,8 +76,28 @@ export class MediaBroker {
       tokens: TokenService;
       iceServers: readonly string[];
       logger: Logger;
+      /** Tells the SFU nodes a room is revoked; set once the node(s) are known (see server.ts). */
+      revoke?: RevokeRoom;
     },
   ) {}
+
+  /** Where revocations go (embedded: the node in this process, set once it has started). */
+  set revoker(revoke: RevokeRoom) {
+    this.deps.revoke = revoke;
+  }
+
+  /**
+   * A call ended (or was transferred: the ticket's next call gets a room of its own): every SFU node
+   * closes its room and refuses grants for it from now on. Once per room across a fleet (every node
+   * hears the call end; the first to claim the room publishes).
+   */
+  async endRoom(room: RoomId, now: number): Promise<void> {
+    const revoke = this.deps.revoke;
+    if (!revoke) return;
+    if (!(await this.deps.kv.setIfAbsent(`revoked:${room}`, '1', REVOCATION_SECONDS))) return;
+    await revoke({ room, until: now + REVOCATION_SECONDS * 1000 });
+    this.deps.logger.info({ room }, 'media room revoked');
+  }
 
   private get iceServers(): IceServer[] {
     return this.deps.iceServers.map((urls) => ({ urls }));
@@ -125,6 +170,7 @@ export class MediaBroker {
         canPublish: true,
         canSubscribe: false,
         hidden: false,
+        probe: true,
       },
       ttlSeconds,
     );

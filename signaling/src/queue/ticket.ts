@@ -76,8 +76,18 @@ export function ticketTransition(ticket: TicketRecord, event: TicketEvent, now: 
         directClerk: event.directClerk,
         transferNote: event.note,
         callId: null,
+        room: nextCallRoom(ticket),
       };
   }
+}
+
+/**
+ * The room of a transferred ticket's next call: a room of its own, so nobody of the transferred call
+ * (whose room the SFU revokes) meets the next one. Named after the call that ended; call ids are unique.
+ * (RedisStore's ticket_tr writes the same name.)
+ */
+export function nextCallRoom(ticket: TicketRecord): TicketRecord['room'] {
+  return `room-after-${ticket.callId ?? ticket.id}` as TicketRecord['room'];
 }
 
 /**

@@ -83,7 +83,16 @@ export class Runner {
         this.told(e.queue, position);
       } else if (e.reason === 'transferred') {
         const position = await this.ctx.store.position(e.ticketId, Date.now());
-        pushCitizen(to, 'call:transferred', { queue: e.queue, position });
+        // The next call has a room of its own (the old one is revoked): the citizen waits warm there.
+        const ticket = this.hasLocal('/citizen', rooms.ticket(e.ticketId)) ? await this.ctx.store.getTicket(e.ticketId) : null;
+        const media = ticket
+          ? await this.ctx.media.tryAccess(
+              ticket.room,
+              { peer: peerIds.citizen(ticket.id), name: ticket.displayName, role: 'citizen' },
+              Date.now(),
+            )
+          : null;
+        pushCitizen(to, 'call:transferred', { queue: e.queue, position, ...(media ? { media } : {}) });
         this.told(e.queue, position);
       } else if (e.reason === 'expired' || e.reason === 'cancelled') {
         pushCitizen(to, 'ticket:closed', { state: e.state, reason: e.reason });

@@ -182,14 +182,14 @@ describe('the /media namespace with a real worker', () => {
       ['media:resume-consumer', null],
     ];
     for (const [event, payload] of bad) expect(errorOf(await send(event, payload)), event).toBe('BAD_REQUEST');
-    // Well-formed for the schema but nonsense for mediasoup: the worker's refusal is the client's fault.
+    // Well-formed for the schema but a codec the router does not offer: refused as unsupported media.
     const nonsense = await client.request('media:produce', {
       transportId: joined.sendTransport!.id,
       kind: 'video',
       rtpParameters: { codecs: [{ mimeType: 'video/NOPE', payloadType: 300 }], encodings: [{ ssrc: 1 }] },
       source: 'camera',
     });
-    expect(errorOf(nonsense)).toBe('BAD_REQUEST');
+    expect(errorOf(nonsense)).toBe('UNSUPPORTED_MEDIA_TYPE');
     const badDtls = await client.request('media:connect-transport', {
       transportId: joined.sendTransport!.id,
       dtlsParameters: { fingerprints: [{ algorithm: 'md5-ish', value: 'zz' }] },

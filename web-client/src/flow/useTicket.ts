@@ -180,8 +180,17 @@ export function useTicket(stored: StoredTicket) {
       cancelled = true;
     };
   }, [socket, callId, citizenToken]);
-  useSocketEvent(socket, 'call:transferred', ({ position }) =>
-    setView((v) => ({ ...v, phase: 'waiting', position, call: null, messages: [], documents: [] })),
+  // The next call has a room of its own: wait warm there (the transferred call's room has ended).
+  useSocketEvent(socket, 'call:transferred', ({ position, media }) =>
+    setView((v) => ({
+      ...v,
+      phase: 'waiting',
+      position,
+      call: null,
+      messages: [],
+      documents: [],
+      media: media ?? v.media,
+    })),
   );
   useSocketEvent(socket, 'case:opened', ({ caseReference }) => patch({ caseReference }));
   useSocketEvent(socket, 'chat:received', (message) =>

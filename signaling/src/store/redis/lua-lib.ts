@@ -157,6 +157,7 @@ local function ticket_tr(t, ev)
   elseif ty == 'transfer' then
     r.state = 'waiting' r.stateSince = NOW r.queue = ev.queue r.queuedAt = NOW r.priority = ev.priority
     r.score = t.enqueuedAt - BOOST[ev.priority] * 1000 r.directClerk = ev.directClerk r.transferNote = ev.note r.callId = NULL
+    r.room = 'room-after-' .. (isnull(t.callId) and t.id or t.callId) -- nextCallRoom (queue/ticket.ts)
   end
   return r
 end
