@@ -40,6 +40,8 @@ const SfuEnv = z
     SFU_RATE_BURST: int(1, 10_000).default(60),
     SFU_RATE_PER_SECOND: int(1, 10_000).default(30),
     SFU_PROBES_PER_ADDRESS: int(1, 10_000).default(4),
+    /** Proxies in front of /media that append to X-Forwarded-For (0: the socket's own address counts). */
+    SFU_TRUST_PROXY_HOPS: int(0, 5).default(0),
     SFU_HEARTBEAT_MS: int(100, 60_000).default(3_000),
     SFU_DRAIN_MS: int(0, 3_600_000).default(30_000),
     SFU_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
@@ -65,6 +67,8 @@ export interface SfuNodeConfig {
   readonly rateLimit: { readonly burst: number; readonly perSecond: number };
   /** Network-probe connections one client address may hold at once. */
   readonly probesPerAddress: number;
+  /** Proxies in front of /media that append to X-Forwarded-For: the client address is that many from the end. */
+  readonly trustProxyHops: number;
   readonly heartbeatMs: number;
   readonly drainMs: number;
   readonly workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
@@ -114,6 +118,7 @@ export function parseSfuConfig(env: Record<string, string | undefined>): SfuNode
     }),
     rateLimit: Object.freeze({ burst: e.SFU_RATE_BURST, perSecond: e.SFU_RATE_PER_SECOND }),
     probesPerAddress: e.SFU_PROBES_PER_ADDRESS,
+    trustProxyHops: e.SFU_TRUST_PROXY_HOPS,
     heartbeatMs: e.SFU_HEARTBEAT_MS,
     drainMs: e.SFU_DRAIN_MS,
     workerLogLevel: e.SFU_LOG_LEVEL,

@@ -15,7 +15,7 @@ import { defineHandler, dispatch, type MediaHandler } from './handler';
 import { readMediaGrant, type VerifiedGrant } from './grant';
 import { GrantLife } from './grant-life';
 import { Peer, type PushFn } from './peer';
-import { ProbeSessions } from './probe-sessions';
+import { ProbeSessions, clientAddress } from './probe-sessions';
 import { TokenBucket } from './rate-limit';
 import type { Room } from './room';
 
@@ -28,6 +28,8 @@ export interface MediaNamespaceDeps {
   readonly rateLimit: { readonly burst: number; readonly perSecond: number };
   /** Network-probe connections one client address may hold at once. */
   readonly probesPerAddress: number;
+  /** Proxies in front that append to X-Forwarded-For (0: the socket's address is the client's). */
+  readonly trustProxyHops: number;
   readonly draining: () => boolean;
   /** The room's call ended: its grants are refused (signaling revoked it). */
   readonly revoked: (room: RoomId) => boolean;
@@ -64,7 +66,7 @@ export function attachMediaNamespace(io: Server, deps: MediaNamespaceDeps): Name
       const grant = readMediaGrant(auth.data.token, { secret: deps.grantSecret, room: room?.data });
       if (grant.claims.prepare) return next(connectError('GRANT_INVALID', 'a prepare grant cannot connect'));
       if (deps.revoked(grant.claims.room)) return next(connectError('GRANT_INVALID', 'media grant refused: its call has ended'));
-      if (grant.claims.probe && !probes.admit(socket.handshake.address, socket)) {
+      if (grant.claims.probe && !probes.admit(clientAddress(socket, deps.trustProxyHops), socket)) {
         logger.info('probe refused: too many from one address');
         return next(connectError('RATE_LIMITED', 'too many network checks from this address at once'));
       }

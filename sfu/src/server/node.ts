@@ -96,6 +96,7 @@ export class SfuNode {
       grantSecret: this.config.grantSecret,
       rateLimit: this.config.rateLimit,
       probesPerAddress: this.config.probesPerAddress,
+      trustProxyHops: this.config.trustProxyHops,
       draining: () => this.draining,
       revoked: (room) => this.revoked.has(room),
       openRoom: (id) => this.openRoom(id),

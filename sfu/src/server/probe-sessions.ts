@@ -1,6 +1,17 @@
 import type { Socket } from 'socket.io';
 
 /**
+ * The client's address: the socket's peer, or, behind `hops` proxies that each append to
+ * X-Forwarded-For, the entry the outermost trusted proxy wrote (what a client writes itself is ignored).
+ */
+export function clientAddress(socket: Socket, hops: number): string {
+  if (hops <= 0) return socket.handshake.address;
+  const header = socket.handshake.headers['x-forwarded-for'];
+  const chain = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return chain[chain.length - hops] ?? socket.handshake.address;
+}
+
+/**
  * Network-probe connections per client address, capped: a probe grant is anonymous (anyone may ask
  * signaling for one), so one address must not hold the node's transports with many at once. A socket
  * counts from its handshake until it disconnects (or its connection is gone before it ever connected).

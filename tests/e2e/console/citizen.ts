@@ -51,12 +51,18 @@ export class TestCitizen {
   /** The media access of the ticket's room from `queue:join` (where a warm citizen waits), if any. */
   waitingMedia: MediaAccess | null = null;
   private mediaPage: Page | undefined;
+  private mediaBrowser: TestBrowser | undefined;
+  private starting: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly ticket: CreateTicketResponse,
     readonly socket: CitizenSocket,
   ) {
     socket.onAny((event: string, payload: unknown) => this.pushes.push({ event, payload }));
+    // As the citizen app does: the transferred call's room has ended; wait in the next call's room.
+    socket.on('call:transferred', ({ media }) => {
+      if (media && this.mediaBrowser) void this.startMedia(this.mediaBrowser, media).catch(() => undefined);
+    });
   }
 
   /** `beforeQueue` runs after the ticket is made and before it joins the queue. */
@@ -149,7 +155,14 @@ export class TestCitizen {
   }
 
   /** Opens the citizen's camera and mic in the room `access` names and publishes them. */
-  async startMedia(browser: TestBrowser, access: MediaAccess): Promise<void> {
+  startMedia(browser: TestBrowser, access: MediaAccess): Promise<void> {
+    this.mediaBrowser = browser;
+    const run = this.starting.then(() => this.openMedia(browser, access));
+    this.starting = run.catch(() => undefined);
+    return run;
+  }
+
+  private async openMedia(browser: TestBrowser, access: MediaAccess): Promise<void> {
     const server = await mediaPageServer();
     this.mediaPage ??= await browser.context.newPage();
     await this.mediaPage.goto(server.url);

@@ -5,7 +5,8 @@
  * probe connections one address holds at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PeerId, RoomId, type MediaGrantClaims } from '@ablak/protocol';
+import { io as connectSocket } from 'socket.io-client';
+import { PeerId, PROTOCOL_VERSION, RoomId, type MediaGrantClaims } from '@ablak/protocol';
 import { MediaClient, startSfu, syntheticRtpParameters, type SfuFixture } from '../sfu/fixture';
 
 let sfu: SfuFixture;
@@ -97,5 +98,45 @@ describe('network probes (attack 8)', () => {
     await gone;
     await expect.poll(() => refusal(probeGrant(60).grant)).toBe('connected');
     expect(await refusal(probeGrant(60).grant)).toBe('RATE_LIMITED');
+  });
+});
+
+describe('network probes behind a load balancer', () => {
+  let behind: SfuFixture;
+  const sockets: { close(): unknown }[] = [];
+  beforeAll(async () => {
+    behind = await startSfu({ SFU_PROBES_PER_ADDRESS: '1', SFU_TRUST_PROXY_HOPS: '1' });
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await behind?.close();
+  });
+
+  /** A probe as it arrives through one proxy that appended the client's address to X-Forwarded-For. */
+  async function viaProxy(forwardedFor: string): Promise<string> {
+    const id = `${Date.now()}-${seq++}`;
+    const grant = behind.grant({ room: RoomId.parse(`probe-${id}`), peer: PeerId.parse(`probe-${id}`), canSubscribe: false, probe: true }, 60);
+    const socket = connectSocket(`${behind.url}/media`, {
+      auth: { token: grant, protocolVersion: PROTOCOL_VERSION },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { 'x-forwarded-for': forwardedFor },
+    });
+    const outcome = await new Promise<string>((resolve) => {
+      socket.once('connect', () => resolve('connected'));
+      socket.once('connect_error', (error: Error & { data?: { code?: string } }) => resolve(error.data?.code ?? 'none'));
+    });
+    if (outcome === 'connected') sockets.push(socket);
+    else socket.close();
+    return outcome;
+  }
+
+  it('counts the address the proxy saw, not the proxy, and not what the client wrote itself', async () => {
+    expect(await viaProxy('198.51.100.7')).toBe('connected');
+    expect(await viaProxy('198.51.100.8')).toBe('connected');
+    expect(await viaProxy('198.51.100.7')).toBe('RATE_LIMITED');
+    // A client writing its own X-Forwarded-For entry first gains nothing: the proxy's entry comes last.
+    expect(await viaProxy('203.0.113.99, 198.51.100.7')).toBe('RATE_LIMITED');
   });
 });
