@@ -292,7 +292,8 @@ function onConnection(socket: Socket, deps: MediaNamespaceDeps, parentLogger: Lo
       const { claims: next, expiresAt } = grantFor(peer, req.grant, deps);
       if (next.prepare) throw new AblakError('GRANT_INVALID', 'a prepare grant cannot be refreshed');
       const current = peer.claims;
-      if (next.canPublish !== current.canPublish || next.canSubscribe !== current.canSubscribe) {
+      const replaced = next.room === ownClaims.room ? ownClaims : current;
+      if (next.canPublish !== replaced.canPublish || next.canSubscribe !== replaced.canSubscribe) {
         throw new AblakError('FORBIDDEN', 'a fresh grant must allow what the one in force allows');
       }
       if (next.room === ownClaims.room) {
