@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
 import { parseSfuConfig, RedisRevocationSource, SfuNode } from '@ablak/sfu';
 import type { Logger } from 'pino';
 import type { SignalingConfig } from './config';
 import type { EmbeddedSfu } from './server';
+import { openRedis } from './store/redis/connection';
 import type { Store } from './store/types';
 
 /** Starts one SFU node in this process, heartbeating into the store, reachable at signaling's URL. */
@@ -14,8 +14,8 @@ export function embeddedSfu(config: SignalingConfig) {
       SFU_PUBLIC_URL: config.rawEnv.SFU_PUBLIC_URL ?? url,
     });
     // In a fleet another node may end a call placed here: revocations come through Redis.
-    const revocations = config.redisUrl
-      ? new RedisRevocationSource(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }), logger, { ownsRedis: true })
+    const revocations = config.redis
+      ? new RedisRevocationSource(openRedis(config.redis, 'blocking'), logger, { ownsRedis: true })
       : undefined;
     const node = await SfuNode.create(sfuConfig, {
       logger,
