@@ -60,10 +60,6 @@ function contactOps(i: number, at: number): RecordOp[] {
 const silent = pino({ level: 'silent' });
 const load = () => `load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
 
-async function untilIdle(outbox: Outbox): Promise<void> {
-  await outbox.idle();
-}
-
 /** One queue run: CALLS calls taken from WAITING waiting tickets; returns accept latencies (ms). */
 async function queueRun(withRecords: { appUrl: string; spool: string } | null): Promise<{ accept: number[]; written: number; seconds: number; drainMs: number }> {
   const catalogue = loadCatalogueFile(path.join(REPO, 'signaling/data/catalogue.json'));
@@ -94,7 +90,7 @@ async function queueRun(withRecords: { appUrl: string; spool: string } | null): 
     await store.registerClerk(clerkProfile(id, [[queue, 1]]), now);
   }
   for (let i = 0; i < WAITING + CALLS; i++) await store.enqueue(ticketInput(`bq-${i}-${randomUUID().slice(0, 8)}`, caseType), now);
-  if (records) await records.outbox.idle();
+  if (records) await records.idle();
   const writtenBefore = records?.outbox.stats.written ?? 0;
   const accept: number[] = [];
   const started = performance.now();
@@ -118,7 +114,7 @@ async function queueRun(withRecords: { appUrl: string; spool: string } | null): 
   const runEnd = performance.now();
   let drainMs = 0;
   if (records) {
-    await untilIdle(records.outbox);
+    await records.idle();
     drainMs = performance.now() - runEnd;
   }
   const seconds = (performance.now() - started) / 1000;

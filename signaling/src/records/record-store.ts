@@ -34,7 +34,7 @@ import {
 } from './read';
 import { purgeExpired, type PurgeCounts, type RetentionDays } from './retention-store';
 import type { SqlClient } from './sql';
-import { applyOp } from './write';
+import { applyOps } from './write';
 
 export type { DocumentQuotas, DueHandOff, PurgeCounts, RetentionDays, StoredDocument };
 
@@ -89,9 +89,7 @@ export class SqlRecordStore implements RecordStore {
 
   async apply(ops: readonly RecordOp[]): Promise<void> {
     if (ops.length === 0) return;
-    await this.db.transaction(async (tx) => {
-      for (const op of ops) await applyOp(tx, op);
-    });
+    await this.db.transaction((tx) => applyOps(tx, ops));
   }
 
   async reserveCaseNumbers(count: number): Promise<number[]> {

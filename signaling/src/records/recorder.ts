@@ -26,12 +26,38 @@ export class Recorder {
 
   constructor(private readonly deps: RecorderDeps) {}
 
+  /** Events seen in this turn of the event loop, recorded after it (in order). */
+  private pending: StoreEvent[] = [];
+  private scheduled: NodeJS.Immediate | null = null;
+  private readonly inflight = new Set<Promise<void>>();
+
   async start(): Promise<void> {
+    // The MemoryStore calls listeners inside its step: recording waits until the step's caller (an
+    // accept, say) has had its answer, so not even the spool append sits on that path.
     this.unsubscribe = await this.deps.store.subscribe((event) => {
-      void this.onEvent(event).catch((error: unknown) =>
-        this.deps.logger.error({ err: error, event: event.type }, 'recording an event failed'),
-      );
+      this.pending.push(event);
+      this.scheduled ??= setImmediate(() => this.drain());
     });
+  }
+
+  private drain(): void {
+    this.scheduled = null;
+    const events = this.pending;
+    this.pending = [];
+    for (const event of events) {
+      const done = this.onEvent(event)
+        .catch((error: unknown) => this.deps.logger.error({ err: error, event: event.type }, 'recording an event failed'))
+        .finally(() => this.inflight.delete(done));
+      this.inflight.add(done);
+    }
+  }
+
+  /** Resolves once every event seen so far has been turned into ops (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.scheduled || this.inflight.size > 0) {
+      if (this.scheduled) await new Promise((resolve) => setImmediate(resolve));
+      else await Promise.allSettled([...this.inflight]);
+    }
   }
 
   private office(clerkId: string) {
@@ -143,5 +169,7 @@ export class Recorder {
   close(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.drain();
   }
 }

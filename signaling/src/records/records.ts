@@ -181,6 +181,12 @@ export class Records {
     return counts;
   }
 
+  /** Resolves once every event and record so far is in the database (tests, benchmarks). */
+  async idle(): Promise<void> {
+    await this.recorder.idle();
+    await this.outbox.idle();
+  }
+
   // --- what handlers record -------------------------------------------------------------------
 
   /**

@@ -8,7 +8,16 @@ import type { SqlExecutor } from './sql';
 
 const at = (ms: number) => new Date(ms);
 
-type Apply<K extends RecordOp['kind']> = (tx: SqlExecutor, op: OpOf<K>) => Promise<void>;
+/**
+ * What a batch's ops leave to do once at its end: contacts whose derived fields must be recomputed,
+ * and contacts whose case may now go to the hand-off outbox (both read the batch's final state).
+ */
+export interface BatchEffects {
+  refresh: Set<string>;
+  handOff: Map<string, number>;
+}
+
+type Apply<K extends RecordOp['kind']> = (tx: SqlExecutor, op: OpOf<K>, effects: BatchEffects) => Promise<void>;
 type Appliers = { [K in RecordOp['kind']]: Apply<K> };
 
 /** Recomputes what a contact's legs say about it. */
@@ -85,7 +94,7 @@ const appliers: Appliers = {
       [op.ticketId, op.clerkId, op.outcome, at(op.at)],
     );
   },
-  'leg.started': async (tx, op) => {
+  'leg.started': async (tx, op, effects) => {
     await tx.query(
       `INSERT INTO contact_legs (call_id, ticket_id, clerk_id, clerk_name, office, region, queue, started_at,
          wait_seconds, in_target)
@@ -97,17 +106,17 @@ const appliers: Appliers = {
          WHERE ticket_id = $1 AND clerk_id = $2 AND outcome = 'pending' AND offered_at <= $3`,
       [op.ticketId, op.clerkId, at(op.startedAt)],
     );
-    await refreshContact(tx, op.ticketId);
+    effects.refresh.add(op.ticketId);
   },
-  'leg.ended': async (tx, op) => {
+  'leg.ended': async (tx, op, effects) => {
     await tx.query(
       `UPDATE contact_legs SET ended_at = $2, end_reason = $3,
          handle_seconds = GREATEST(0, extract(epoch FROM $2::timestamptz - started_at))::float8
        WHERE call_id = $1 AND ticket_id = $4 AND ended_at IS NULL`,
       [op.callId, at(op.endedAt), op.endReason, op.ticketId],
     );
-    await refreshContact(tx, op.ticketId);
-    if (op.final) await queueHandOff(tx, op.ticketId, op.endedAt);
+    effects.refresh.add(op.ticketId);
+    if (op.final) effects.handOff.set(op.ticketId, op.endedAt);
   },
   'contact.transferred': async (tx, op) => {
     await tx.query(
@@ -116,13 +125,13 @@ const appliers: Appliers = {
       [op.fromCallId, op.ticketId, at(op.at), op.fromClerk, op.toQueue, op.toClerk, op.reason],
     );
   },
-  'contact.abandoned': async (tx, op) => {
+  'contact.abandoned': async (tx, op, effects) => {
     await tx.query(
       `UPDATE contacts SET abandoned_at = $2, abandoned_queue = $3, closed_state = $4
          WHERE ticket_id = $1 AND abandoned_at IS NULL`,
       [op.ticketId, at(op.at), op.queue, op.state],
     );
-    await refreshContact(tx, op.ticketId);
+    effects.refresh.add(op.ticketId);
   },
   'contact.rated': async (tx, op) => {
     await tx.query(
@@ -131,7 +140,7 @@ const appliers: Appliers = {
       [op.ticketId, op.rating, op.comment, at(op.at), op.callId],
     );
   },
-  'case.opened': async (tx, op) => {
+  'case.opened': async (tx, op, effects) => {
     await tx.query(
       `INSERT INTO cases (reference, ticket_id, case_type, citizen_name, opened_at, opened_by, office)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
@@ -143,7 +152,7 @@ const appliers: Appliers = {
       [op.ticketId],
     );
     // Opened during wrap-up, after the contact closed: it goes to the back office at once.
-    await queueHandOff(tx, op.ticketId, op.at);
+    if (!effects.handOff.has(op.ticketId)) effects.handOff.set(op.ticketId, op.at);
   },
   'note.added': async (tx, op) => {
     await tx.query(
@@ -168,7 +177,10 @@ const appliers: Appliers = {
   },
 };
 
-/** Applies one op inside the caller's transaction. */
-export function applyOp(tx: SqlExecutor, op: RecordOp): Promise<void> {
-  return (appliers[op.kind] as Apply<RecordOp['kind']>)(tx, op);
+/** Applies a batch of ops in order inside the caller's transaction, then their deferred effects. */
+export async function applyOps(tx: SqlExecutor, ops: readonly RecordOp[]): Promise<void> {
+  const effects: BatchEffects = { refresh: new Set(), handOff: new Map() };
+  for (const op of ops) await (appliers[op.kind] as Apply<RecordOp['kind']>)(tx, op, effects);
+  for (const ticketId of effects.refresh) await refreshContact(tx, ticketId);
+  for (const [ticketId, at] of effects.handOff) await queueHandOff(tx, ticketId, at);
 }

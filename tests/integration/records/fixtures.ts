@@ -93,7 +93,7 @@ export function recordsEnv(opts: { appUrl?: string; ownerUrl?: string; dataDir: 
 /** Waits until the node's records are written (the outbox is empty). */
 export async function recordsWritten(server: RunningSignaling): Promise<void> {
   await server.context.records.opened;
-  await server.context.records.outbox.idle();
+  await server.context.records.idle();
 }
 
 export interface ServedCall {
