@@ -94,7 +94,12 @@ export function useTicket(stored: StoredTicket) {
             ...v,
             position,
             media: media ?? v.media,
-            phase: v.phase === 'joining' ? (position.state === 'offered' ? 'offered' : 'waiting') : v.phase,
+            phase:
+              v.phase === 'joining' || v.phase === 'waiting' || v.phase === 'offered'
+                ? position.state === 'offered'
+                  ? 'offered'
+                  : 'waiting'
+                : v.phase,
             error: null,
           })),
         )
@@ -124,8 +129,14 @@ export function useTicket(stored: StoredTicket) {
     if (refused) patch({ phase: 'closed', error: refused });
   }, [refused, patch]);
 
+  // A place pushed while offered means the offer came back (declined, missed): waiting again.
   useSocketEvent(socket, 'queue:position-changed', (position) =>
-    setView((v) => ({ ...v, position, phase: v.phase === 'joining' ? 'waiting' : v.phase })),
+    setView((v) => ({
+      ...v,
+      position,
+      phase:
+        v.phase === 'joining' || (v.phase === 'offered' && position.state === 'waiting') ? 'waiting' : v.phase,
+    })),
   );
   useSocketEvent(socket, 'call:offered', () =>
     setView((v) => (v.phase === 'waiting' ? { ...v, phase: 'offered' } : v)),

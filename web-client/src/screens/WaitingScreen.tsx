@@ -1,6 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog, VideoTile, useFormat } from '@ablak/ui';
+import type { QueuePosition } from '@ablak/protocol';
+import type { Formatters } from '@ablak/ui';
+import type { TFunction } from 'i18next';
 import type { Draft } from '../flow/types';
 import type { TicketView } from '../flow/useTicket';
 import { useScreenFocus } from '../flow/useScreenFocus';
@@ -21,26 +24,27 @@ export function WaitingScreen({ view, draft, local, mediaConnection, onLeave }: 
   const heading = useScreenFocus();
   const id = useId();
   const [confirmLeave, setConfirmLeave] = useState(false);
-  const [announcement, setAnnouncement] = useState('');
-  const lastPosition = useRef<number | null>(null);
   const { position } = view;
-
+  const offered = view.phase === 'offered';
+  // An offer that came back (declined, missed): say so until the next offer, the place is kept.
+  const [returned, setReturned] = useState(false);
+  const wasOffered = useRef(offered);
   useEffect(() => {
-    if (!position) return;
-    if (lastPosition.current !== position.position) {
-      setAnnouncement(
-        t('waiting.announce', {
-          position: position.position,
-          wait: format.minutes(position.estimatedWaitSeconds),
-        }),
-      );
-      lastPosition.current = position.position;
-    }
-  }, [position, t, format]);
+    if (wasOffered.current && !offered && view.phase === 'waiting') setReturned(true);
+    if (offered) setReturned(false);
+    wasOffered.current = offered;
+  }, [offered, view.phase]);
 
-  useEffect(() => {
-    if (view.phase === 'offered') setAnnouncement(t('waiting.offered'));
-  }, [view.phase, t]);
+  // One text for the screen and the live region, so what is heard is what is shown.
+  const estimate = position ? waitEstimate(t, format, position, offered) : null;
+  const place = offered ? 1 : (position?.position ?? null);
+  const announcement = offered
+    ? t('waiting.offered')
+    : position && estimate !== null && place !== null
+      ? [returned ? t('waiting.offerReturned') : '', t('waiting.announce', { position: place, wait: estimate })]
+          .filter(Boolean)
+          .join(' ')
+      : '';
 
   const reconnecting = view.socketStatus === 'reconnecting' || view.socketStatus === 'connecting';
 
@@ -67,9 +71,19 @@ export function WaitingScreen({ view, draft, local, mediaConnection, onLeave }: 
           {t('waiting.reconnecting')}
         </p>
       )}
-      {view.phase === 'offered' && (
+      {offered && (
         <p className="ab-notice ab-notice--success offered-cue" data-testid="offered-cue">
           {t('waiting.offered')}
+        </p>
+      )}
+      {returned && !offered && (
+        <p className="ab-notice" data-testid="offer-returned">
+          {t('waiting.offerReturned')}
+        </p>
+      )}
+      {position && !offered && position.clerksServing === 0 && (
+        <p className="ab-notice" data-testid="no-clerk">
+          {t('waiting.noClerkBody')}
         </p>
       )}
       {view.error && view.phase !== 'closed' && (
@@ -87,16 +101,12 @@ export function WaitingScreen({ view, draft, local, mediaConnection, onLeave }: 
               <div>
                 <dt>{t('waiting.position')}</dt>
                 <dd data-testid="queue-position" className="queue-figures__big">
-                  {format.number(position.position)}
+                  {format.number(place ?? position.position)}
                 </dd>
               </div>
               <div>
                 <dt>{t('waiting.estimate')}</dt>
-                <dd data-testid="queue-estimate">
-                  {position.estimatedWaitSeconds < 60
-                    ? t('waiting.lessThanMinute')
-                    : t('waiting.about', { wait: format.minutes(position.estimatedWaitSeconds) })}
-                </dd>
+                <dd data-testid="queue-estimate">{estimate}</dd>
               </div>
               <div>
                 <dt>{t('waiting.clerks')}</dt>
@@ -153,4 +163,15 @@ export function WaitingScreen({ view, draft, local, mediaConnection, onLeave }: 
       </ConfirmDialog>
     </section>
   );
+}
+
+/**
+ * The expected wait in words: "now" while a clerk is being offered the call, "nobody on duty" when no
+ * clerk serves the matter (an estimate would be made up), else less than a minute or about N minutes.
+ */
+export function waitEstimate(t: TFunction, format: Formatters, position: QueuePosition, offered: boolean): string {
+  if (offered || position.state === 'offered') return t('waiting.now');
+  if (position.clerksServing === 0) return t('waiting.noClerk');
+  if (position.estimatedWaitSeconds < 60) return t('waiting.lessThanMinute');
+  return t('waiting.about', { wait: format.minutes(position.estimatedWaitSeconds) });
 }
