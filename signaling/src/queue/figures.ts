@@ -9,13 +9,17 @@ function ahtOf(desk: DeskState, queue: QueueId): number {
   return averageHandleSeconds(desk.recentHandles.get(queue) ?? [], desk.catalogue.expectedHandleSeconds.get(queue) ?? 600);
 }
 
-/** Place of one ticket: waiting (also while dropped) by rank, offered = 1, otherwise 1 with no wait. */
+/**
+ * Place of one ticket: waiting (also while dropped) by its rank in the queue's order (score, then id,
+ * as `positionsOf` numbers them: tickets of the same millisecond get places of their own), offered = 1,
+ * otherwise 1 with no wait.
+ */
 export function positionOf(desk: DeskState, ticket: TicketRecord): QueuePosition {
   const counts = desk.counts(ticket.queue);
   const staffed = staffedCount(counts);
   let position = 1;
   if (ticket.state === 'waiting') {
-    position = (desk.waiting.get(waitingKey(ticket))?.countBelow(ticket.score) ?? 0) + 1;
+    position = (desk.waiting.get(waitingKey(ticket))?.rank(ticket.id) ?? 0) + 1;
   }
   const estimatedWaitSeconds =
     ticket.state === 'waiting' ? estimateWaitSeconds(position, staffed, counts.available, ahtOf(desk, ticket.queue)) : 0;

@@ -191,6 +191,10 @@ describe('SortedSet', () => {
     expect([...set.values()].map((e) => e.id)).toEqual(expected);
     expect(set.size).toBe(model.size);
     expect(set.countBelow(250)).toBe([...model.values()].filter((s) => s < 250).length);
+    // ties (the same score, e.g. two tickets enqueued in the same millisecond) are ranked by id
+    expected.slice(0, 50).forEach((id, i) => expect(set.rank(id)).toBe(i));
+    expect(set.rank(expected[expected.length - 1] as string)).toBe(expected.length - 1);
+    expect(set.rank('absent')).toBeUndefined();
     expect(set.upTo(10).every((e) => e.score <= 10)).toBe(true);
   });
 });

@@ -134,6 +134,23 @@ export class SortedSet {
     return n;
   }
 
+  /** How many entries come before `id` in the set's order (score, then id): ZRANK. Undefined if absent. */
+  rank(id: string): number | undefined {
+    const score = this.scores.get(id);
+    if (score === undefined) return undefined;
+    let n = 0;
+    for (const chunk of this.chunks) {
+      const last = chunk[chunk.length - 1];
+      if (last && before(last, score, id)) {
+        n += chunk.length;
+        continue;
+      }
+      n += lowerBound(chunk, score, id);
+      break;
+    }
+    return n;
+  }
+
   private chunkFor(score: number, id: string): number {
     let lo = 0;
     let hi = this.chunks.length - 1;

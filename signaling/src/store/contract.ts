@@ -351,6 +351,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.position(tid('t3'), T0 + 10)).toEqual(positions[3]);
     });
 
+    it('gives tickets enqueued in the same millisecond a place each, numbered as positions() numbers them', async () => {
+      const store = await make();
+      for (let i = 0; i < 6; i++) await store.enqueue(ticketInput(`same${i}`, 'a1'), T0);
+      const positions = await store.positions(qid('A'), T0 + 1);
+      expect(positions.map((p) => p.position)).toEqual([1, 2, 3, 4, 5, 6]);
+      for (const p of positions) expect((await store.position(p.ticketId, T0 + 1)).position).toBe(p.position);
+    });
+
     it('reports queue figures: answered, service level, speed of answer, handle time, clerks by state', async () => {
       const store = await make();
       await clerk(store, 'k1', [['A', 1]]);

@@ -232,7 +232,8 @@ end`,
   position: `
 local function STEP()
   local t = need_ticket(ARGV[7])
-  local below = redis.call('ZCOUNT', P .. 'w:' .. wkey(t), '-inf', '(' .. t.score)
+  -- the rank, ties by id as positions() numbers them (ZCOUNT gave tickets of one millisecond one place)
+  local below = redis.call('ZRANK', P .. 'w:' .. wkey(t), t.id) or 0
   return { ticket = t, below = below, counts = clerk_counts(t.queue),
     aht = redis.call('LRANGE', P .. 'aht:' .. t.queue, 0, -1) }
 end`,
