@@ -189,6 +189,11 @@ export const en: typeof hu = {
     estimate: 'Expected wait',
     lessThanMinute: 'less than a minute',
     about: 'about {{wait}}',
+    now: 'now – a clerk is about to answer',
+    noClerk: 'not known yet – no clerk is on duty for this matter',
+    noClerkBody:
+      'No clerk who handles this matter is on duty right now. You keep your place; we connect you as soon as one starts work.',
+    offerReturned: 'The clerk could not take your call after all. You keep your place.',
     clerks: 'Clerks serving this matter',
     joining: 'Taking your place in the queue…',
     you: 'You',

@@ -189,6 +189,11 @@ export const hu = {
     estimate: 'Várható várakozás',
     lessThanMinute: 'kevesebb mint egy perc',
     about: 'kb. {{wait}}',
+    now: 'most – egy ügyintéző mindjárt fogadja',
+    noClerk: 'még nem tudjuk – most nincs szolgálatban ügyintéző ehhez az ügyhöz',
+    noClerkBody:
+      'Most nincs szolgálatban olyan ügyintéző, aki ezt az ügyet intézi. A helyét megtartjuk, és amint valaki munkába áll, kapcsoljuk.',
+    offerReturned: 'Az ügyintéző mégsem tudta fogadni a hívását. A helyét megtartjuk.',
     clerks: 'Ügyintézők ezen az ügyön',
     joining: 'Helyet foglalunk a sorban…',
     you: 'Ön',
