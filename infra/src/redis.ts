@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,8 @@ export interface StartRedisOptions {
   port?: number;
   dataDir?: string;
   binary?: string;
+  /** More command-line settings, e.g. `['--replicaof', '127.0.0.1', '6379']`. */
+  args?: string[];
 }
 
 /** Starts Debian's redis-server with Ablak's config (AOF on) on a free loopback port and its own dir. */
@@ -31,7 +33,10 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = options.port ?? (await freePort());
-    const args = [REDIS_CONF, '--port', String(port), '--dir', dataDir, '--daemonize', 'no'];
+    // A copy of its own: Sentinel makes a server rewrite its config file (CONFIG REWRITE) on failover.
+    const conf = path.join(dataDir, 'redis.conf');
+    copyFileSync(REDIS_CONF, conf);
+    const args = [conf, '--port', String(port), '--dir', dataDir, '--daemonize', 'no', ...(options.args ?? [])];
     const child = spawnOwned(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -54,7 +54,26 @@ process.on('SIGHUP', () => {
   if (life.started) logger.info({ reloaded: life.started.server.reloadTls() }, 'tls certificate reloaded');
 });
 
-const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
+/** The registry's Redis: REDIS_URL, or the master REDIS_SENTINELS (host:port,…) name REDIS_SENTINEL_MASTER. */
+function registryRedis(env: NodeJS.ProcessEnv): Redis | undefined {
+  const sentinels = env.REDIS_SENTINELS?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (sentinels?.length) {
+    if (!env.REDIS_SENTINEL_MASTER) {
+      console.error('REDIS_SENTINEL_MASTER: required with REDIS_SENTINELS');
+      process.exit(2);
+    }
+    return new Redis({
+      sentinels: sentinels.map((s) => ({ host: s.slice(0, s.lastIndexOf(':')), port: Number(s.slice(s.lastIndexOf(':') + 1)) })),
+      name: env.REDIS_SENTINEL_MASTER,
+      ...(env.REDIS_PASSWORD && { password: env.REDIS_PASSWORD }),
+      ...(env.REDIS_SENTINEL_PASSWORD && { sentinelPassword: env.REDIS_SENTINEL_PASSWORD }),
+      failoverDetector: true,
+      maxRetriesPerRequest: 2,
+    });
+  }
+  return env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
+}
+const redis = registryRedis(process.env);
 const registry: SfuRegistryPublisher | undefined = redis ? new RedisSfuRegistry(redis) : undefined;
 // In a fleet, signaling revokes the rooms of ended calls through Redis (docs/SECURITY-MEDIA.md).
 const revocations = redis ? new RedisRevocationSource(redis, logger) : undefined;

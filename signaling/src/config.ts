@@ -40,6 +40,10 @@ const EnvSchema = z.object({
   REDIS_PASSWORD: z.string().min(1).optional(),
   /** Password of the Sentinels, when they require one. */
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  /** Each queue step waits for this many replicas to have its writes (Redis WAIT) before answering. */
+  REDIS_WAIT_REPLICAS: int(0, 0, 16),
+  /** Longest such wait in ms; past it the step answers anyway. */
+  REDIS_WAIT_TIMEOUT_MS: int(100, 1, 10_000),
   JWT_SECRET: z.string().min(32).optional(),
   MEDIA_GRANT_SECRET: z.string().min(32).optional(),
   SESSION_TTL_SECONDS: int(900, 10, 86_400),
@@ -100,6 +104,8 @@ export interface SignalingConfig {
   readonly redisUrl: string | undefined;
   /** Where the fleet's Redis is (REDIS_URL, or REDIS_SENTINELS + REDIS_SENTINEL_MASTER); unset = embedded. */
   readonly redis: RedisTarget | undefined;
+  readonly redisWaitReplicas: number;
+  readonly redisWaitTimeoutMs: number;
   readonly jwtSecret: string;
   readonly mediaGrantSecret: string;
   readonly sessionTtlSeconds: number;
@@ -170,6 +176,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     publicUrl: e.PUBLIC_URL,
     redisUrl: e.REDIS_URL,
     redis,
+    redisWaitReplicas: e.REDIS_WAIT_REPLICAS,
+    redisWaitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
     jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
     mediaGrantSecret: e.MEDIA_GRANT_SECRET ?? DEV_MEDIA_GRANT_SECRET,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,

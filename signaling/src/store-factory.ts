@@ -7,5 +7,10 @@ import type { Store } from './store/types';
 /** Fleet mode's store: RedisStore on REDIS_URL or the Sentinels' master, with the same tunables every node uses. */
 export async function createRedisStore(catalogue: Catalogue, config: SignalingConfig): Promise<Store> {
   if (!config.redis) throw new AblakError('UNAVAILABLE', 'Neither REDIS_URL nor REDIS_SENTINELS is set');
-  return RedisStore.create(catalogue, { target: config.redis, dropGraceSeconds: config.dropGraceSeconds });
+  return RedisStore.create(catalogue, {
+    target: config.redis,
+    dropGraceSeconds: config.dropGraceSeconds,
+    waitReplicas: config.redisWaitReplicas,
+    waitTimeoutMs: config.redisWaitTimeoutMs,
+  });
 }

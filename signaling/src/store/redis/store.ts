@@ -28,7 +28,17 @@ export interface RedisStoreOptions extends StoreOptions {
   sfuRegistryKey?: string;
   /** Most waiting tickets / clerks per level one match step looks at (default 32). */
   scanDepth?: number;
+  /**
+   * After each step, wait until this many replicas have its writes (Redis WAIT) before answering,
+   * so a failover to a replica cannot lose what a client was told had happened. 0 = off (default).
+   */
+  waitReplicas?: number;
+  /** How long that wait may take (ms, default 100); past it the step answers anyway. */
+  waitTimeoutMs?: number;
 }
+
+/** After a WAIT that found too few replicas, steps answer without waiting for this long. */
+const WAIT_OFF_MS = 5000;
 
 /** The full source of a step's script. */
 export function stepScript(name: StepName): string {
@@ -46,6 +56,7 @@ export class RedisBase {
   private subscriber: Redis | null = null;
   private readonly listeners = new Set<StoreListener>();
   private closed = false;
+  private waitOffUntil = 0;
 
   protected constructor(
     readonly catalogue: Catalogue,
@@ -91,6 +102,18 @@ export class RedisBase {
     return sha;
   }
 
+  /**
+   * Waits (Redis WAIT) until `waitReplicas` replicas have this connection's writes. WAIT blocks the
+   * connection every request shares, so when the replicas are not there (the one replica was just
+   * promoted, or is down) it is left off for a while instead of costing every step its timeout.
+   */
+  private async replicated(): Promise<void> {
+    const replicas = this.options.waitReplicas ?? 0;
+    if (replicas === 0 || Date.now() < this.waitOffUntil) return;
+    const acked = Number(await this.redis.call('WAIT', replicas, this.options.waitTimeoutMs ?? 100));
+    if (acked < replicas) this.waitOffUntil = Date.now() + WAIT_OFF_MS;
+  }
+
   /** SHA of a step's script (for redis-benchmark). */
   scriptSha(name: StepName): string | undefined {
     return this.shas.get(name);
@@ -108,6 +131,7 @@ export class RedisBase {
     }
     const reply = JSON.parse(String(raw)) as { ok?: T; err?: ErrorCode; message?: string };
     if (reply.err) throw new AblakError(reply.err, reply.message ?? reply.err);
+    await this.replicated();
     return (reply.ok ?? null) as T;
   }
 
