@@ -103,15 +103,28 @@ export class RedisBase {
   }
 
   /**
-   * Waits (Redis WAIT) until `waitReplicas` replicas have this connection's writes. WAIT blocks the
-   * connection every request shares, so when the replicas are not there (the one replica was just
-   * promoted, or is down) it is left off for a while instead of costing every step its timeout.
+   * Waits (Redis WAIT) until `waitReplicas` replicas have this connection's writes. A replica that
+   * is connected but slow gets a second, longer wait, and if even that is not enough the step
+   * answers UNAVAILABLE (its write is on the master only: the client retries). When fewer replicas
+   * than that are connected at all (the one replica was just promoted, or is down), there is nothing
+   * to wait for: WAIT blocks the connection every request shares, so it is left off for 5 s instead
+   * of costing every step its timeout.
    */
   private async replicated(): Promise<void> {
     const replicas = this.options.waitReplicas ?? 0;
     if (replicas === 0 || Date.now() < this.waitOffUntil) return;
-    const acked = Number(await this.redis.call('WAIT', replicas, this.options.waitTimeoutMs ?? 100));
-    if (acked < replicas) this.waitOffUntil = Date.now() + WAIT_OFF_MS;
+    const timeout = this.options.waitTimeoutMs ?? 100;
+    if (Number(await this.redis.call('WAIT', replicas, timeout)) >= replicas) return;
+    const role = (await this.redis.call('ROLE')) as unknown[];
+    const connected = role[0] === 'master' && Array.isArray(role[2]) ? role[2].length : 0;
+    if (connected < replicas) {
+      this.waitOffUntil = Date.now() + WAIT_OFF_MS;
+      return;
+    }
+    if (Number(await this.redis.call('WAIT', replicas, 4 * timeout)) >= replicas) return;
+    throw new AblakError('UNAVAILABLE', 'The service is briefly unavailable; try again in a moment', {
+      cause: 'the step did not reach a replica in time',
+    });
   }
 
   /** SHA of a step's script (for redis-benchmark). */
