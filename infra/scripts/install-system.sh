@@ -8,7 +8,8 @@ BUILD_PKGS="ninja-build pkg-config g++ patch libuv1-dev libssl-dev libsrtp2-dev 
 # What a prebuilt mediasoup worker links at run time (ldd of the binary, by package): enough on a machine
 # that only runs a worker built elsewhere (MEDIASOUP_WORKER_BIN), without the -dev packages above.
 WORKER_RUN_PKGS="libuv1 libssl3 libsrtp2-1 libabsl20220623 libnss3 libnspr4 libstdc++6 libgcc-s1"
-RUN_PKGS="$WORKER_RUN_PKGS redis-server coturn postgresql-15 chromium fonts-dejavu-core iproute2"
+# openssl makes the TLS tests' certificates; systemd brings systemd-analyze, which verifies the deploy units.
+RUN_PKGS="$WORKER_RUN_PKGS redis-server coturn postgresql-15 chromium fonts-dejavu-core iproute2 openssl systemd"
 
 missing=()
 for p in $BUILD_PKGS $RUN_PKGS; do
@@ -43,7 +44,7 @@ $SUDO apt-get update -qq
 [ $need_meson -eq 1 ] && $SUDO apt-get install -y -qq -t bookworm-backports meson >/dev/null
 [ ${#missing[@]} -gt 0 ] && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian starts the services it installs; the harness starts its own copies on free ports instead.
-for svc in redis-server coturn; do
+for svc in redis-server coturn postgresql; do
   $SUDO service "$svc" stop >/dev/null 2>&1 || true
   $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
 done
