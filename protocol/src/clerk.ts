@@ -35,6 +35,8 @@ export const Offer = z.object({
   priority: PriorityReason,
   enqueuedAt: z.number(),
   deadline: z.number(),
+  /** When the offer was made (server clock): the countdown runs from here to `deadline`. */
+  offeredAt: z.number().optional(),
   transferNote: z.string().nullable(),
 });
 export type Offer = z.infer<typeof Offer>;
@@ -127,7 +129,8 @@ export const clerkPushes = definePushes({
   ...sharedPushes,
   'clerk:state-changed': ClerkView,
   'offer:received': Offer,
-  'offer:withdrawn': z.object({ ticketId: TicketId, reason: z.enum(['timeout', 'cancelled', 'taken']) }),
+  /** `declined`: this clerk declined it (from another tab too); `cancelled`: the citizen left. */
+  'offer:withdrawn': z.object({ ticketId: TicketId, reason: z.enum(['timeout', 'cancelled', 'taken', 'declined']) }),
   'call:ended': z.object({ callId: CallId, reason: CallEndReason, wrapUpUntil: z.number() }),
 });
 export type ClerkPushes = typeof clerkPushes;

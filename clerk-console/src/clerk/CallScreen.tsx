@@ -104,6 +104,14 @@ export function CallScreen(props: Props) {
               name: caseTypeName ? format.text(caseTypeName) : summary.caseType,
             })}
           </span>
+          {call.needs && (
+            <span data-testid="call-needs">
+              {t('offer.language')}: {t(`language.${call.needs.language}`)} · {t('offer.accessibility')}:{' '}
+              {call.needs.accessibility.length
+                ? call.needs.accessibility.map((need) => t(`accessibility.${need}`)).join(', ')
+                : t('accessibility.none')}
+            </span>
+          )}
           <ConnectionQuality quality={qualityOf(media.figures)} figures={media.figures} />
         </p>
         <div className="videos" data-testid="call-videos" data-remote-count={media.remote.length}>
@@ -124,7 +132,7 @@ export function CallScreen(props: Props) {
             aria-pressed={!media.micOn}
             onClick={() => media.setMic(!media.micOn)}
           >
-            {media.micOn ? t('call.mute') : t('call.unmute')}
+            {t('call.mute')}
           </button>
           <button
             className="ab-button ab-button--secondary"
@@ -132,7 +140,7 @@ export function CallScreen(props: Props) {
             aria-pressed={!media.cameraOn}
             onClick={() => media.setCamera(!media.cameraOn)}
           >
-            {media.cameraOn ? t('call.cameraOff') : t('call.cameraOn')}
+            {t('call.cameraOff')}
           </button>
           <button
             className="ab-button ab-button--secondary"
@@ -140,7 +148,7 @@ export function CallScreen(props: Props) {
             aria-pressed={media.sharing}
             onClick={() => void (media.sharing ? media.stopShare() : media.startShare())}
           >
-            {media.sharing ? t('call.stopShare') : t('call.shareScreen')}
+            {t('call.shareScreen')}
           </button>
           <button
             className="ab-button ab-button--secondary"

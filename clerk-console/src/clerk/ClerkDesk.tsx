@@ -15,7 +15,7 @@ import {
 import { CallScreen } from './CallScreen';
 import { DeviceCheck } from './DeviceCheck';
 import { OfferCard } from './OfferCard';
-import { MissedOfferNotice, ShiftStats, StatePanel } from './StatePanel';
+import { FocusedNotice, MissedOfferNotice, ShiftStats, StatePanel } from './StatePanel';
 import { useClerkDesk } from './useClerkDesk';
 import { WrapUp } from './WrapUp';
 
@@ -99,9 +99,9 @@ export function ClerkDesk({ session, socket, connected }: Props) {
           <MissedOfferNotice onSet={desk.setState} />
         )}
         {desk.withdrawn && desk.withdrawn.reason !== 'timeout' && !offer && (
-          <p role="status" className="notice" data-testid="offer-withdrawn">
+          <FocusedNotice key={desk.withdrawn.offer.ticketId} testId="offer-withdrawn">
             {t(`offer.withdrawn.${desk.withdrawn.reason}`)}
-          </p>
+          </FocusedNotice>
         )}
         {inWrapUp ? (
           <WrapUp
@@ -119,6 +119,11 @@ export function ClerkDesk({ session, socket, connected }: Props) {
             <p data-testid="idle-message">
               {clerk.state === 'available' ? t('clerk.waitingForCalls') : t('clerk.notAvailable')}
             </p>
+            {local.problem && (
+              <p className="notice warning" role="alert" data-testid="media-broken">
+                {t('clerk.mediaBroken')}
+              </p>
+            )}
             <p className="muted" data-testid="media-readiness" data-standby={standby ? 'connected' : 'none'}>
               {standby ? t('clerk.mediaConnected') : local.stream ? t('clerk.mediaWarm') : t('clerk.mediaCold')}
             </p>
@@ -135,7 +140,10 @@ export function ClerkDesk({ session, socket, connected }: Props) {
       <div className="desk-side">
         <StatePanel
           clerk={clerk}
-          locked={clerk.state === 'offered' || clerk.state === 'busy' || inWrapUp}
+          availableBlocked={
+            !checked ? t('clerk.checkFirst') : local.problem ? t('clerk.mediaBroken') : null
+          }
+          locked={offer !== null || clerk.state === 'offered' || clerk.state === 'busy' || inWrapUp}
           onSet={desk.setState}
         />
         <ShiftStats clerk={clerk} />

@@ -27,6 +27,8 @@ export function OfferCard({ offer, onAccept, onDecline, prepared = false }: Prop
   const { t } = useTranslation('console');
   const format = useFormat();
   const now = useNow(250);
+  // The countdown runs from the offer (not from when the citizen joined), so the bar starts full.
+  const [firstSeen] = useState(() => Date.now());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const acceptRef = useRef<HTMLButtonElement>(null);
@@ -67,7 +69,7 @@ export function OfferCard({ offer, onAccept, onDecline, prepared = false }: Prop
   const needs = offer.accessibility.length
     ? offer.accessibility.map((need) => t(`accessibility.${need}`)).join(', ')
     : t('accessibility.none');
-  const total = Math.max(1, (offer.deadline - offer.enqueuedAt) / 1000);
+  const total = Math.max(1, Math.ceil((offer.deadline - (offer.offeredAt ?? firstSeen)) / 1000));
 
   return (
     <section

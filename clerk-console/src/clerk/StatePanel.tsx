@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ClerkView, SettableClerkState } from '@ablak/protocol';
 import { clock, useDuration, useNow } from '../time';
@@ -27,11 +27,13 @@ interface Props {
   clerk: ClerkView;
   /** While offered, in a call or in wrap-up the state is the server's to move. */
   locked: boolean;
+  /** Why "available" cannot be chosen now (no finished device check, camera or microphone not working). */
+  availableBlocked?: string | null;
   onSet(state: SettableClerkState): Promise<void>;
 }
 
 /** The clerk's own state: what it is, since when, and a switcher (available / away with a reason / offline). */
-export function StatePanel({ clerk, locked, onSet }: Props) {
+export function StatePanel({ clerk, locked, availableBlocked = null, onSet }: Props) {
   const { t } = useTranslation('console');
   const now = useNow();
   // The switcher follows the server: a state it cannot set (offered, no answer…) leaves nothing picked.
@@ -80,11 +82,18 @@ export function StatePanel({ clerk, locked, onSet }: Props) {
                 name="clerk-state"
                 value={c}
                 checked={choice === c}
+                disabled={c === 'available' && availableBlocked !== null && clerk.state !== 'available'}
+                aria-describedby={c === 'available' && availableBlocked ? 'available-blocked' : undefined}
                 onChange={() => setChoice(c)}
               />
               {label(c)}
             </label>
           ))}
+          {availableBlocked && (
+            <p id="available-blocked" className="muted" data-testid="available-blocked">
+              {availableBlocked}
+            </p>
+          )}
           <button className="ab-button ab-button--secondary" type="submit" disabled={!choice}>
             {t('clerk.setState')}
           </button>
@@ -99,11 +108,27 @@ export function StatePanel({ clerk, locked, onSet }: Props) {
   );
 }
 
-/** A missed offer made the clerk away: say so plainly, with the way back. */
+/**
+ * A notice that takes the focus when it appears: it replaces the offer card the focus was on, which
+ * would otherwise leave keyboard and screen-reader users on the page body.
+ */
+export function FocusedNotice({ testId, children }: { testId: string; children: ReactNode }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <p ref={ref} tabIndex={-1} role="status" className="notice" data-testid={testId}>
+      {children}
+    </p>
+  );
+}
+
+/** A missed offer made the clerk away: say so plainly, with the way back (focus lands here). */
 export function MissedOfferNotice({ onSet }: { onSet(state: SettableClerkState): Promise<void> }) {
   const { t } = useTranslation('console');
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), []);
   return (
-    <div className="notice warning" role="alert" data-testid="missed-offer">
+    <div ref={ref} tabIndex={-1} className="notice warning" role="alert" data-testid="missed-offer">
       <p>{t('clerk.missedOffer')}</p>
       <button type="button" className="ab-button" onClick={() => void onSet({ state: 'available' })}>
         {t('clerk.backToAvailable')}

@@ -21,6 +21,8 @@ export interface ActiveCall {
   media: MediaAccess | null;
   /** The case type's name from the offer (the summary carries only its code). */
   caseTypeName: LocalizedText | null;
+  /** What the citizen asked for (language, accessibility), from the offer; null after a reload. */
+  needs: Pick<Offer, 'language' | 'accessibility'> | null;
   chat: ChatMessage[];
   documents: SharedDocument[];
 }
@@ -33,7 +35,7 @@ export interface EndedCall {
 
 export interface WithdrawnOffer {
   offer: Offer;
-  reason: 'timeout' | 'cancelled' | 'taken';
+  reason: 'timeout' | 'cancelled' | 'taken' | 'declined';
 }
 
 export interface ClerkDesk {
@@ -87,7 +89,7 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean, tok
           open
             ? current && current.summary.callId === open.callId
               ? { ...current, summary: open }
-              : { summary: open, media: null, caseTypeName: null, chat: [], documents: [] }
+              : { summary: open, media: null, caseTypeName: null, needs: null, chat: [], documents: [] }
             : null,
         );
         // A reloaded console has the call but not its chat and documents: fetch them and merge them in.
@@ -195,6 +197,7 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean, tok
       summary: result.call,
       media: result.media,
       caseTypeName: offer.caseTypeName,
+      needs: { language: offer.language, accessibility: offer.accessibility },
       chat: [],
       documents: [],
     });
@@ -204,6 +207,7 @@ export function useClerkDesk(socket: ClerkSocket | null, connected: boolean, tok
     if (!offer) return;
     await request(need(), 'offer:decline', { ticketId: offer.ticketId });
     setOffer(null);
+    setWithdrawn({ offer, reason: 'declined' });
   }, [need, offer]);
 
   const callId = call?.summary.callId;

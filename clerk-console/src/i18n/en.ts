@@ -52,6 +52,8 @@ export const en: ConsoleStrings = {
     timeInState: 'In this state for {{time}}',
     missedOffer:
       'You did not accept an offered call in time, so you are now away. Choose “Available” when you can take calls again.',
+    checkFirst: 'Finish the device check first: calls need a working camera and microphone.',
+    mediaBroken: 'Your camera or microphone is not working: citizens would neither see nor hear you. Check your devices.',
     backToAvailable: 'I am available again',
     statsHeading: 'My day',
     callsToday: 'Calls today',
@@ -96,6 +98,7 @@ export const en: ConsoleStrings = {
       timeout: 'The offer expired.',
       cancelled: 'The citizen left the queue.',
       taken: 'Someone else took the call.',
+      declined: 'You declined the call; it goes back to the queue.',
     },
   },
   call: {

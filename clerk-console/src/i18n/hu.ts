@@ -51,6 +51,8 @@ export const hu = {
     timeInState: 'Ebben az állapotban: {{time}}',
     missedOffer:
       'Egy felajánlott hívást nem fogadott el időben, ezért „Szünetel” állapotba került. Ha újra tud hívást fogadni, válassza az „Elérhető” állapotot.',
+    checkFirst: 'Előbb fejezze be az eszközellenőrzést: a hívásokhoz működő kamera és mikrofon kell.',
+    mediaBroken: 'A kamerája vagy a mikrofonja nem működik: az ügyfél nem látná és nem hallaná. Ellenőrizze az eszközöket.',
     backToAvailable: 'Újra elérhető vagyok',
     statsHeading: 'Mai munkám',
     callsToday: 'Mai hívások',
@@ -95,6 +97,7 @@ export const hu = {
       timeout: 'A hívás felajánlása lejárt.',
       cancelled: 'Az ügyfél kilépett a sorból.',
       taken: 'A hívást más vette át.',
+      declined: 'Elutasította a hívást; visszakerül a sorba.',
     },
   },
   call: {

@@ -31,6 +31,7 @@ export function offerView(offer: OfferRecord, catalogue: Catalogue): Offer {
     priority: t.priority,
     enqueuedAt: t.enqueuedAt,
     deadline: offer.deadline,
+    offeredAt: offer.offeredAt,
     transferNote: t.transferNote,
   };
 }

@@ -238,7 +238,8 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
       return { wrapUpUntil: result.wrapUpUntil };
     },
     'wrapup:done': async ({ outcome, notes, next }, { session, now }) => {
-      const after: AfterWrapUp = next === 'away' ? { state: 'away', reason: 'admin' } : { state: next };
+      // "Done, taking a break": away for a break, as the button says.
+      const after: AfterWrapUp = next === 'away' ? { state: 'away', reason: 'break' } : { state: next };
       const clerk = await ctx.store.wrapUpDone(session.clerkId, after, now);
       const lastCall = await ctx.kv.get(`last-call:${session.clerkId}`);
       if (lastCall && (outcome || notes)) {

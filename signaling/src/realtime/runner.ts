@@ -109,8 +109,7 @@ export class Runner {
       );
     },
     'offer:withdrawn': (e) => {
-      const reason = e.reason === 'timeout' ? 'timeout' : 'cancelled';
-      pushClerk(this.clerks.to(rooms.clerk(e.clerkId)), 'offer:withdrawn', { ticketId: e.ticketId, reason });
+      pushClerk(this.clerks.to(rooms.clerk(e.clerkId)), 'offer:withdrawn', { ticketId: e.ticketId, reason: e.reason });
     },
     'clerk:state-changed': ({ clerk }) => {
       pushClerk(this.clerks.to(rooms.clerk(clerk.id)), 'clerk:state-changed', clerk);
