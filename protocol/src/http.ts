@@ -98,6 +98,19 @@ export const Appointment = z.object({
 });
 export type Appointment = z.infer<typeof Appointment>;
 
+/**
+ * `GET /api/appointments/:code` (no auth, per-IP limit): whether a code can be used now, checked when
+ * the citizen enters it (the ticket's check-in applies the same rules). NOT_FOUND for an unknown code.
+ */
+export const AppointmentStatus = z.object({
+  /** The matter booked: the citizen need not look for it again. */
+  matter: CaseType,
+  slotStart: z.string(),
+  /** `open`: check-in is possible now; `early`: from 30 minutes before the slot; `used`, `lapsed`: no more. */
+  status: z.enum(['open', 'early', 'used', 'lapsed']),
+});
+export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
+
 export const RatingRequest = z.object({
   rating: z.number().int().min(1).max(5),
   comment: z.string().trim().max(1000).optional(),

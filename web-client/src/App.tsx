@@ -35,7 +35,17 @@ export function App() {
   let screen;
   switch (step) {
     case 'start':
-      screen = <StartScreen draft={draft} onUpdate={update} onNext={() => setStep('matter')} />;
+      screen = (
+        <StartScreen
+          draft={draft}
+          onUpdate={update}
+          onNext={() => setStep('matter')}
+          onAppointment={(appointmentCode, matter) => {
+            update({ appointmentCode, matter });
+            setStep('details');
+          }}
+        />
+      );
       break;
     case 'matter':
       screen = (

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import {
   AblakError,
   type Appointment,
+  type AppointmentStatus,
   type CaseTypeCode,
   type CreateAppointmentRequest,
   type Language,
@@ -63,23 +64,42 @@ export class Appointments {
     };
   }
 
+  /** Whether `code` can be checked in now, without using it (NOT_FOUND for an unknown code). */
+  async status(code: string, now: number): Promise<{ caseType: CaseTypeCode; slotStart: string; status: AppointmentStatus['status'] }> {
+    const a = await this.load(code);
+    return { caseType: a.caseType as CaseTypeCode, slotStart: a.slotStart, status: statusOf(a, now) };
+  }
+
   /** Marks the appointment used and returns what the ticket needs (NOT_FOUND, CONFLICT outside its window). */
   async checkIn(code: string, now: number): Promise<CheckIn> {
-    const key = `appointment:${code.toUpperCase()}`;
-    const raw = await this.kv.get(key);
-    const parsed = raw ? Stored.safeParse(JSON.parse(raw)) : null;
-    if (!parsed?.success) throw new AblakError('NOT_FOUND', 'No such appointment');
-    const a = parsed.data;
-    if (a.checkedIn) throw new AblakError('CONFLICT', 'This appointment was already used');
-    const start = Date.parse(a.slotStart);
-    if (now < start - EARLY_MS)
-      throw new AblakError('CONFLICT', 'Too early: check in at most 30 minutes before the slot');
-    if (now > start + LATE_MS) throw new AblakError('CONFLICT', 'The appointment has lapsed');
-    await this.kv.set(key, JSON.stringify({ ...a, checkedIn: true }), 86_400);
+    const a = await this.load(code);
+    const status = statusOf(a, now);
+    if (status === 'used') throw new AblakError('CONFLICT', 'This appointment was already used');
+    if (status === 'early') throw new AblakError('CONFLICT', 'Too early: check in at most 30 minutes before the slot');
+    if (status === 'lapsed') throw new AblakError('CONFLICT', 'The appointment has lapsed');
+    await this.kv.set(keyOf(code), JSON.stringify({ ...a, checkedIn: true }), 86_400);
     return {
       caseType: a.caseType as CaseTypeCode,
       displayName: a.displayName,
       language: a.language as Language,
     };
   }
+
+  private async load(code: string): Promise<Stored> {
+    const raw = await this.kv.get(keyOf(code));
+    const parsed = raw ? Stored.safeParse(JSON.parse(raw)) : null;
+    if (!parsed?.success) throw new AblakError('NOT_FOUND', 'No such appointment');
+    return parsed.data;
+  }
+}
+
+const keyOf = (code: string) => `appointment:${code.toUpperCase()}`;
+
+/** The one rule for when a booked slot can be checked in. */
+function statusOf(a: Stored, now: number): AppointmentStatus['status'] {
+  if (a.checkedIn) return 'used';
+  const start = Date.parse(a.slotStart);
+  if (now < start - EARLY_MS) return 'early';
+  if (now > start + LATE_MS) return 'lapsed';
+  return 'open';
 }

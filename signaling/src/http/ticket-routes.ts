@@ -7,6 +7,7 @@ import {
   CreateTicketRequest,
   TicketId,
   ok,
+  type AppointmentStatus,
   type CreateTicketResponse,
   type Language,
   type AccessibilityNeed,
@@ -19,7 +20,7 @@ import type { AppContext } from '../context';
 import { SharedRateLimiter } from './rate-limit';
 import { clientIp, parse } from './validate';
 
-/** POST /api/tickets, POST /api/appointments, POST /api/appointments/:code/check-in. */
+/** POST /api/tickets, POST /api/appointments, GET /api/appointments/:code, POST /api/appointments/:code/check-in. */
 export function ticketRoutes(ctx: AppContext, appointments: Appointments): Router {
   const router = Router();
   const limiter = new SharedRateLimiter(ctx.kv, 'tickets', ctx.config.ticketsPerIpPerMinute, 60_000);
@@ -77,6 +78,14 @@ export function ticketRoutes(ctx: AppContext, appointments: Appointments): Route
     const body = parse(CreateAppointmentRequest, req.body);
     ctx.catalogue.caseType(body.caseType);
     res.status(201).json(ok(await appointments.book(body, Date.now())));
+  });
+
+  router.get('/appointments/:code', async (req, res) => {
+    await limiter.check(clientIp(req));
+    const code = parse(z.string().regex(/^[A-Za-z0-9]{4,32}$/), req.params.code);
+    const { caseType, slotStart, status } = await appointments.status(code, Date.now());
+    const answer: AppointmentStatus = { matter: ctx.catalogue.caseType(caseType), slotStart, status };
+    res.json(ok(answer));
   });
 
   router.post('/appointments/:code/check-in', async (req, res) => {

@@ -120,6 +120,15 @@ describe('signaling HTTP API', () => {
     expect(booked.status).toBe(201);
     if (!booked.body.ok) throw new Error('booking failed');
     expect(booked.body.joinUrl).toContain(`appointment=${booked.body.code}`);
+    // looked up as the citizen enters it: usable, with its matter, and not used by the look-up
+    const looked = await fx.get<{ matter: { code: string }; status: string }>(
+      server.url,
+      `/api/appointments/${booked.body.code.toLowerCase()}`,
+    );
+    expect(looked.status).toBe(200);
+    if (!looked.body.ok) throw new Error('look-up failed');
+    expect(looked.body.matter.code).toBe('FAM-01');
+    expect(looked.body.status).toBe('open');
     const checkIn = await fx.post<{ ticketId: string }>(
       server.url,
       `/api/appointments/${booked.body.code}/check-in`,
@@ -131,6 +140,8 @@ describe('signaling HTTP API', () => {
     expect(ticket?.priority).toBe('appointment');
     const twice = await fx.post(server.url, `/api/appointments/${booked.body.code}/check-in`, {});
     expect(twice.status).toBe(409);
+    const used = await fx.get<{ status: string }>(server.url, `/api/appointments/${booked.body.code}`);
+    expect(used.body.ok && used.body.status).toBe('used');
     const far = await fx.post<{ code: string }>(server.url, '/api/appointments', {
       caseType: 'FAM-01',
       displayName: 'Nagy Éva',
@@ -145,6 +156,10 @@ describe('signaling HTTP API', () => {
     expect(early.status).toBe(409);
     const unknown = await fx.post(server.url, '/api/appointments/ZZZZZZZZ/check-in', {});
     expect(unknown.status).toBe(404);
+    const early2 = await fx.get<{ status: string }>(server.url, `/api/appointments/${far.body.code}`);
+    expect(early2.body.ok && early2.body.status).toBe('early');
+    expect((await fx.get(server.url, '/api/appointments/ZZZZZZZZ')).status).toBe(404);
+    expect((await fx.get(server.url, '/api/appointments/no%20such')).status).toBe(400);
   });
 
   it('reports health, readiness and Prometheus metrics', async () => {

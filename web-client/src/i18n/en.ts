@@ -21,7 +21,12 @@ export const en: typeof hu = {
     appointment: 'I have an appointment',
     codeLabel: 'Appointment code',
     codeHint: 'You find it in your booking confirmation (4–32 characters).',
-    codeInvalid: 'The appointment code is 4 to 32 characters long.',
+    codeInvalid: 'The appointment code is 4 to 32 letters and digits.',
+    code: {
+      used: 'This appointment code was already used. If you still need help, queue without an appointment.',
+      early: 'Your appointment starts at {{time}}. You can check in from 30 minutes before it.',
+      lapsed: 'This appointment has lapsed (it started at {{time}}). Please book a new one or queue without an appointment.',
+    },
     codeSubmit: 'Continue with my appointment',
   },
   matter: {

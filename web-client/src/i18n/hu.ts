@@ -20,7 +20,12 @@ export const hu = {
     appointment: 'Van időpontom',
     codeLabel: 'Időpontkód',
     codeHint: 'A foglalás visszaigazolásában találja (4–32 karakter).',
-    codeInvalid: 'Az időpontkód 4–32 karakter hosszú.',
+    codeInvalid: 'Az időpontkód 4–32 betűből és számjegyből áll.',
+    code: {
+      used: 'Ezt az időpontkódot már felhasználták. Ha még segítség kell, álljon sorba időpont nélkül.',
+      early: 'Az időpontja {{time}}-kor kezdődik. Legfeljebb 30 perccel előtte jelentkezhet be.',
+      lapsed: 'Ez az időpont lejárt ({{time}}-kor kezdődött). Foglaljon újat, vagy álljon sorba időpont nélkül.',
+    },
     codeSubmit: 'Tovább az időponttal',
   },
   matter: {
