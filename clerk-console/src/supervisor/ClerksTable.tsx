@@ -21,7 +21,8 @@ export function ClerksTable({ clerks, calls, offices, now, onForce, onMonitor }:
   const sorted = [...clerks].sort((a, b) => a.displayName.localeCompare(b.displayName));
 
   return (
-    <section className="panel" aria-labelledby="clerks-heading">
+    // Not a landmark itself: the table's scroll region below is the one named by this heading.
+    <section className="panel">
       <h2 id="clerks-heading">{t('supervisor.clerks.heading')}</h2>
       {sorted.length === 0 ? (
         <p className="muted">{t('supervisor.clerks.empty')}</p>

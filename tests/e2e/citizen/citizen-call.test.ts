@@ -137,7 +137,7 @@ describe('citizen web app: the whole way to a clerk and back, against the real e
     const mic = page.getByTestId('toggle-mic');
     await mic.click();
     expect(await mic.getAttribute('aria-pressed')).toBe('true');
-    expect(await mic.textContent()).toBe('Mikrofon bekapcsolása');
+    expect(await mic.textContent()).toBe('Mikrofon némítása');
     const camera = page.getByTestId('toggle-camera');
     await camera.click();
     expect(await camera.getAttribute('aria-pressed')).toBe('true');

@@ -14,7 +14,10 @@ interface Props {
   onEnd(): void;
 }
 
-/** The call's toolbar: every button says what it does and whether it is on (aria-pressed). */
+/**
+ * The call's toolbar: every toggle keeps one label ("Mute microphone") and says whether it is on with
+ * aria-pressed; a label that also flipped would announce the opposite of the state.
+ */
 export function CallControls({
   micMuted,
   cameraOff,
@@ -40,7 +43,7 @@ export function CallControls({
           onClick={onToggleMic}
           data-testid="toggle-mic"
         >
-          {micMuted ? t('call.unmute') : t('call.mute')}
+          {t('call.mute')}
         </button>
         <button
           type="button"
@@ -50,7 +53,7 @@ export function CallControls({
           disabled={!hasCamera}
           data-testid="toggle-camera"
         >
-          {cameraOff ? t('call.cameraOn') : t('call.cameraOff')}
+          {t('call.cameraOff')}
         </button>
         <button
           type="button"

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorCodeOf } from '@ablak/ui';
 import type { TicketView } from '../flow/useTicket';
@@ -72,9 +72,7 @@ export function AfterScreen({ view, onRate, onStartOver }: Props) {
       )}
 
       {state === 'done' ? (
-        <p className="ab-notice ab-notice--success" role="status" data-testid="rating-thanks">
-          {t('after.thanks')}
-        </p>
+        <Thanks text={t('after.thanks')} />
       ) : (
         <form onSubmit={submit} className="card" noValidate>
           <fieldset aria-describedby={error ? `${id}-err` : undefined}>
@@ -87,7 +85,10 @@ export function AfterScreen({ view, onRate, onStartOver }: Props) {
                     name={`${id}-rating`}
                     value={n}
                     checked={rating === n}
-                    onChange={() => setRating(n)}
+                    onChange={() => {
+                      setRating(n);
+                      setError(null);
+                    }}
                   />
                   <span aria-hidden="true" className="rating__star">
                     {'★'}
@@ -125,5 +126,16 @@ export function AfterScreen({ view, onRate, onStartOver }: Props) {
         </button>
       </div>
     </section>
+  );
+}
+
+/** Replaces the rating form the focus was in, so it takes the focus (else it falls to the page body). */
+function Thanks({ text }: { text: string }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <p ref={ref} tabIndex={-1} className="ab-notice ab-notice--success" role="status" data-testid="rating-thanks">
+      {text}
+    </p>
   );
 }

@@ -51,6 +51,11 @@ export function TicketSession({ stored, onStartOver }: Props) {
       local.stream?.getTracks().forEach((track) => track.stop());
   }, [view.phase, local.stream]);
 
+  // "… answered your call. Connecting." belongs to the call: it must not be read again on the screens after it.
+  useEffect(() => {
+    if (view.phase !== 'call') setAnnounce('');
+  }, [view.phase]);
+
   const startOver = useCallback(() => {
     clearTicket();
     onStartOver();
