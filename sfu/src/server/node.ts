@@ -14,6 +14,9 @@ import { Room } from './room';
 import { iceServersFor } from './turn';
 import { WorkerPool, type WorkerSlot } from './worker-pool';
 
+/** A room moving off a dead worker tries this many times (each new worker may die under it too). */
+const MOVE_ATTEMPTS = 5;
+
 export interface SfuNodeDeps {
   logger: Logger;
   /** Where the node announces itself (heartbeat); none = not announced. */
@@ -242,17 +245,31 @@ export class SfuNode {
     this.metricsRef.workerDeaths.inc();
     const orphans = [...this.rooms.values()].filter((room) => room.slot.index === index && !room.slot.alive);
     this.logger.warn({ worker: index, rooms: orphans.length }, 'moving rooms off a dead worker');
-    for (const room of orphans) {
-      void (async () => {
-        try {
-          const slot: WorkerSlot = await this.pool.acquire();
-          await room.relocate(slot);
-        } catch (error) {
-          this.logger.error({ room: room.id, err: error }, 'room could not be re-created; closing it');
-          room.close('worker-died');
-        }
-      })();
+    if (orphans.length === 0) return;
+    void (async () => {
+      // Spread over the live workers and the dead one's replacement, not piled onto one survivor.
+      const targets = await this.pool.spread(orphans.length).catch(() => [] as WorkerSlot[]);
+      await Promise.all(orphans.map((room, i) => this.moveRoom(room, targets[i])));
+    })();
+  }
+
+  /** Moves a room off a dead worker; when its new worker dies too, it moves again. */
+  private async moveRoom(room: Room, first: WorkerSlot | undefined): Promise<void> {
+    let target = first;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < MOVE_ATTEMPTS; attempt++) {
+      try {
+        const slot = target?.alive ? target : await this.pool.acquire();
+        await room.relocate(slot);
+        return;
+      } catch (error) {
+        lastError = error;
+        target = undefined;
+        this.logger.warn({ room: room.id, attempt, err: error }, 'room move failed; trying another worker');
+      }
     }
+    this.logger.error({ room: room.id, err: lastError }, 'room could not be re-created; closing it');
+    room.close('worker-died');
   }
 
   private async beat(): Promise<void> {

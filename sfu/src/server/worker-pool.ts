@@ -131,6 +131,32 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     throw new AblakError('UNAVAILABLE', 'no live media worker');
   }
 
+  /**
+   * Live workers for `count` rooms moving off a dead worker, spread as placement would place them
+   * one by one: each pick counts the rooms already given out in this batch. Waits (up to
+   * `waitMs`) for workers being replaced, so the dead worker's replacement takes its share.
+   */
+  async spread(count: number, waitMs = 2000): Promise<WorkerSlot[]> {
+    if (this.closed) throw new AblakError('UNAVAILABLE', 'the SFU node is closing');
+    const pending = [...this.replacing.values()];
+    if (pending.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(pending),
+        new Promise((resolve) => (timer = setTimeout(resolve, waitMs))),
+      ]).finally(() => clearTimeout(timer));
+    }
+    const loads = new Map(this.live().map((s) => [s.index, s.load()]));
+    const picked: WorkerSlot[] = [];
+    for (let i = 0; i < count; i++) {
+      const best = pickLeastLoaded([...loads.values()]);
+      if (best === undefined) break;
+      picked.push(this.slots[best.index] as WorkerSlot);
+      loads.set(best.index, { ...best, rooms: best.rooms + 1 });
+    }
+    return picked;
+  }
+
   /** Kills nothing itself: closes every worker (idempotent). */
   close(): void {
     if (this.closed) return;
