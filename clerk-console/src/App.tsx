@@ -11,6 +11,14 @@ import { LoginPage } from './auth/LoginPage';
 import { sessionStore, useSession, type Session } from './auth/session';
 import { ClerkDesk } from './clerk/ClerkDesk';
 import { SupervisorBoard } from './supervisor/SupervisorBoard';
+import { useBoard } from './supervisor/useBoard';
+import { AuditView } from './records/AuditView';
+import { HistoryView } from './records/HistoryView';
+import { MyCases } from './records/MyCases';
+import { ViewNav, useHashView } from './ViewNav';
+
+const CLERK_VIEWS = ['desk', 'cases'] as const;
+const SUPERVISOR_VIEWS = ['board', 'history', 'audit'] as const;
 
 /**
  * The token a namespace socket connects with. It is kept across token refreshes (a refresh must not
@@ -33,11 +41,13 @@ function Shell({
   session,
   status,
   wide,
+  nav,
   children,
 }: {
   session: Session;
   status: SocketStatus;
   wide: boolean;
+  nav?: ReactNode;
   children: ReactNode;
 }) {
   const { t } = useTranslation('console');
@@ -70,6 +80,7 @@ function Shell({
           {t('app.signOut')}
         </button>
       </header>
+      {nav}
       <main id="main" tabIndex={-1}>
         {children}
       </main>
@@ -85,9 +96,22 @@ function ClerkApp({ session }: { session: Session }) {
     if (status === 'refused' && error?.code === 'UNAUTHORIZED') renew();
     // renew changes every render; only a new refusal should trigger it
   }, [status, error]);
+  const [view, setView] = useHashView(CLERK_VIEWS, 'desk');
+  const connected = status === 'connected';
   return (
-    <Shell session={session} status={status} wide={false}>
-      <ClerkDesk session={session} socket={socket} connected={status === 'connected'} />
+    <Shell
+      session={session}
+      status={status}
+      wide={false}
+      nav={<ViewNav views={CLERK_VIEWS} current={view} onChange={setView} />}
+    >
+      <ClerkDesk
+        session={session}
+        socket={socket}
+        connected={connected}
+        cases={view === 'cases' ? <MyCases socket={socket} connected={connected} token={session.token} /> : null}
+        onNeedDesk={() => setView('desk')}
+      />
     </Shell>
   );
 }
@@ -100,9 +124,29 @@ function SupervisorApp({ session }: { session: Session }) {
     if (status === 'refused' && error?.code === 'UNAUTHORIZED') renew();
     // renew changes every render; only a new refusal should trigger it
   }, [status, error]);
+  const [view, setView] = useHashView(SUPERVISOR_VIEWS, 'board');
+  const connected = status === 'connected';
+  // The live board stays subscribed while history or the audit log is open: going back is instant,
+  // and the other views take the queues, offices and clerks from it.
+  const board = useBoard(socket, connected);
   return (
-    <Shell session={session} status={status} wide>
-      <SupervisorBoard socket={socket} connected={status === 'connected'} />
+    <Shell
+      session={session}
+      status={status}
+      wide
+      nav={<ViewNav views={SUPERVISOR_VIEWS} current={view} onChange={setView} />}
+    >
+      {view === 'board' && <SupervisorBoard board={board} />}
+      {view === 'history' && (
+        <HistoryView
+          socket={socket}
+          connected={connected}
+          token={session.token}
+          queueDefs={board.queueDefs}
+          offices={board.offices}
+        />
+      )}
+      {view === 'audit' && <AuditView socket={socket} clerks={board.snapshot?.clerks ?? []} />}
     </Shell>
   );
 }

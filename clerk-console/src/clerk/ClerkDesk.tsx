@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeviceChoice } from '@ablak/ui';
 import type { ClerkSocket } from '@ablak/ui';
@@ -23,10 +23,17 @@ interface Props {
   session: Session;
   socket: ClerkSocket | null;
   connected: boolean;
+  /**
+   * Another view of the clerk's (My cases) in place of the idle panel. The desk stays mounted under
+   * it, so camera, standby media and offers go on; an offer, a call or wrap-up still comes first.
+   */
+  cases?: ReactNode;
+  /** An offer or a call came while another view was open: show the desk. */
+  onNeedDesk?(): void;
 }
 
 /** The clerk's screen: device check once per shift, then idle / offer / call / wrap-up as the server says. */
-export function ClerkDesk({ session, socket, connected }: Props) {
+export function ClerkDesk({ session, socket, connected, cases, onNeedDesk }: Props) {
   const { t } = useTranslation('console');
   const desk = useClerkDesk(socket, connected, session.token);
   const [choice, setChoice] = useState<DeviceChoice>(loadDeviceChoice);
@@ -42,6 +49,12 @@ export function ClerkDesk({ session, socket, connected }: Props) {
   // An offer on screen: a warm session gets ready for that call (the standby, or a second one on the
   // call's SFU node), so accepting only resumes it.
   const prepared = usePreparedOffer(socket, standby, local.stream, offer?.ticketId ?? null, call !== null);
+
+  const needDesk = offer !== null || call !== null;
+  useEffect(() => {
+    if (needDesk) onNeedDesk?.();
+    // only a new offer or call moves the clerk back; the callback's identity does not matter
+  }, [needDesk]);
 
   const callId = call?.summary.callId;
   useEffect(() => {
@@ -111,6 +124,8 @@ export function ClerkDesk({ session, socket, connected }: Props) {
             initialNotes={notes}
             onDone={desk.finishWrapUp}
           />
+        ) : cases ? (
+          cases
         ) : !checked ? (
           <DeviceCheck name={session.user.displayName} initial={choice} onDone={finishCheck} />
         ) : (

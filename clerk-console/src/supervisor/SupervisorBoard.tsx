@@ -1,25 +1,23 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallId, OfficeId } from '@ablak/protocol';
-import { useFormat, type SupervisorSocket } from '@ablak/ui';
+import { useFormat } from '@ablak/ui';
 import { useNow } from '../time';
 import { CallsPanel, SatisfactionPanel } from './CallsPanel';
 import { ClerksTable } from './ClerksTable';
 import { MonitorView } from './MonitorView';
 import { QueueTile } from './QueueTile';
-import { useBoard } from './useBoard';
+import type { Board } from './useBoard';
 import { WaitingChart } from './WaitingChart';
 
 interface Props {
-  socket: SupervisorSocket | null;
-  connected: boolean;
+  board: Board;
 }
 
 /** The supervisor's wall: queue tiles, the last hour, clerks, calls and satisfaction, all pushed live. */
-export function SupervisorBoard({ socket, connected }: Props) {
+export function SupervisorBoard({ board }: Props) {
   const { t } = useTranslation('console');
   const format = useFormat();
-  const board = useBoard(socket, connected);
   const now = useNow();
   const [monitoring, setMonitoring] = useState<CallId | null>(null);
   const { snapshot, queueDefs, offices, filter, setFilter } = board;

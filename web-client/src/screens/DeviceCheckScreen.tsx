@@ -20,6 +20,7 @@ import { config } from '../config';
 import type { Draft } from '../flow/types';
 import { useScreenFocus } from '../flow/useScreenFocus';
 import { NetworkCheckPanel } from './NetworkCheckPanel';
+import { PrivacyNotice } from './PrivacyNotice';
 
 /** How long to wait before asking again after UNAVAILABLE (the server's Retry-After is 2 s). */
 const UNAVAILABLE_RETRY_MS = 3000;
@@ -200,6 +201,8 @@ export function DeviceCheckScreen({ draft, onUpdate, onBack, onTicket }: Props) 
       </div>
 
       {!unsupported && <NetworkCheckPanel attempt={attempt} />}
+
+      <PrivacyNotice />
 
       {joinError && (
         <p className="ab-notice ab-notice--error" role="alert">
