@@ -40,5 +40,5 @@ export async function startRecordsDesk(dataDir: string, env: Record<string, stri
     await running.close();
     rmSync(docs, { recursive: true, force: true });
   };
-  return { url: running.url, port: running.port, io: running.io, context: running.context, close, [Symbol.asyncDispose]: close };
+  return { ...running, close, [Symbol.asyncDispose]: close };
 }
