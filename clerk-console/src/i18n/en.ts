@@ -372,6 +372,8 @@ export const en: ConsoleStrings = {
     chartsHeading: 'Trends',
     period: 'Period',
     group: 'Group',
+    noOffice: 'not tied to an office (arrivals, abandonments)',
+    noRegion: 'not tied to a region (arrivals, abandonments)',
     total: 'All',
     tableHeading: 'Figures',
     metric: {
@@ -406,6 +408,15 @@ export const en: ConsoleStrings = {
     results_other: '{{count}} entries',
     col: { at: 'When', actor: 'Who', action: 'What', reference: 'Case reference', subject: 'Subject', reason: 'Why' },
     role: { citizen: 'citizen', clerk: 'clerk', supervisor: 'supervisor', system: 'system' },
+    reasons: {
+      in_call: 'in the call',
+      my_cases: 'from my cases',
+      case_lookup: 'case lookup',
+      audit_search: 'audit search',
+      history_export: 'history export',
+      quality_monitoring: 'quality monitoring',
+      retention_period_ended: 'keeping period ended',
+    },
     action: {
       case_read: 'Opened a case',
       contact_read: 'Read a call’s details',

@@ -371,6 +371,8 @@ export const hu = {
     chartsHeading: 'Alakulás',
     period: 'Időszak',
     group: 'Csoport',
+    noOffice: 'hivatalhoz nem köthető (beérkezés, lemondás)',
+    noRegion: 'régióhoz nem köthető (beérkezés, lemondás)',
     total: 'Összesen',
     tableHeading: 'Adatok',
     metric: {
@@ -405,6 +407,15 @@ export const hu = {
     results_other: '{{count}} bejegyzés',
     col: { at: 'Időpont', actor: 'Ki', action: 'Mit', reference: 'Ügyszám', subject: 'Tárgy', reason: 'Miért' },
     role: { citizen: 'ügyfél', clerk: 'ügyintéző', supervisor: 'csoportvezető', system: 'rendszer' },
+    reasons: {
+      in_call: 'hívás közben',
+      my_cases: 'saját ügyei között',
+      case_lookup: 'ügy keresése',
+      audit_search: 'naplókeresés',
+      history_export: 'előzmények exportja',
+      quality_monitoring: 'minőségellenőrzés',
+      retention_period_ended: 'lejárt a megőrzési idő',
+    },
     action: {
       case_read: 'Ügy megnyitása',
       contact_read: 'Hívás adatainak olvasása',

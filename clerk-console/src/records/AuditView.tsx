@@ -146,14 +146,18 @@ export function AuditView({ socket, clerks }: Props) {
                   <tr key={e.id} data-testid="audit-row" data-action={e.action} data-actor={e.actorId}>
                     <td data-label={t('audit.col.at')}>{format.dateTime(e.at)}</td>
                     <td data-label={t('audit.col.actor')}>
-                      {e.actorId} <span className="muted">({t(`audit.role.${e.actorRole}`)})</span>
+                      <span>
+                        {e.actorId} <span className="muted">({t(`audit.role.${e.actorRole}`)})</span>
+                      </span>
                     </td>
                     <td data-label={t('audit.col.action')}>{t(`audit.action.${e.action.replace('.', '_')}`)}</td>
                     <td data-label={t('audit.col.reference')}>{e.caseReference ?? t('units.none')}</td>
                     <td data-label={t('audit.col.subject')} className="break">
                       {e.subject ?? t('units.none')}
                     </td>
-                    <td data-label={t('audit.col.reason')}>{e.reason}</td>
+                    <td data-label={t('audit.col.reason')}>
+                      {t(`audit.reasons.${e.reason.replace(/\W+/g, '_')}`, { defaultValue: e.reason })}
+                    </td>
                   </tr>
                 ))}
               </tbody>

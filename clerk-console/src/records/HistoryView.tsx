@@ -144,7 +144,12 @@ export function HistoryView({ socket, connected, token, queueDefs, offices }: Pr
   const labelOf = (start: number) => labels.find((l) => l.start === start)?.long ?? format.dateTime(start);
   const targetQueue = query?.queue ? queueDefs.find((q) => q.id === query.queue) : undefined;
   const groupName = (group: string | null) => {
-    if (group === null) return t('history.total');
+    if (group === null)
+      return query?.groupBy === 'office'
+        ? t('history.noOffice')
+        : query?.groupBy === 'region'
+          ? t('history.noRegion')
+          : t('history.total');
     if (query?.groupBy === 'queue') {
       const def = queueDefs.find((q) => q.id === group);
       return def ? format.text(def.name) : group;

@@ -67,6 +67,7 @@ export function documentRoutes(ctx: AppContext, documents: Documents): Router {
       reason: 'in call',
       callId: call.id,
       ticketId: call.ticketId,
+      caseReference: call.caseReference,
       subject: doc.id,
     });
     res.set({

@@ -185,7 +185,7 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
       const messages: ChatMessage[] = [];
       for (const id of await contextCalls(ctx.kv, call.ticketId, call.id)) messages.push(...(await chatHistory(ctx.kv, id)));
       if (messages.length > 0)
-        ctx.records.audit.record({ actorId: session.clerkId, actorRole: 'clerk', action: 'chat.read', reason: 'in call', callId: call.id, ticketId: call.ticketId, subject: `${messages.length} messages` });
+        ctx.records.audit.record({ actorId: session.clerkId, actorRole: 'clerk', action: 'chat.read', reason: 'in call', callId: call.id, ticketId: call.ticketId, caseReference: call.caseReference, subject: `${messages.length} messages` });
       return { messages };
     },
     'call:note': async ({ callId, text }, { session, now }) => {
@@ -210,7 +210,7 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
         }
       }
       if (notes.length > 0)
-        ctx.records.audit.record({ actorId: session.clerkId, actorRole: 'clerk', action: 'notes.read', reason: 'in call', callId: call.id, ticketId: call.ticketId, subject: `${notes.length} notes` });
+        ctx.records.audit.record({ actorId: session.clerkId, actorRole: 'clerk', action: 'notes.read', reason: 'in call', callId: call.id, ticketId: call.ticketId, caseReference: call.caseReference, subject: `${notes.length} notes` });
       return { notes };
     },
     'case:open': async ({ callId }, { session, now }) => {

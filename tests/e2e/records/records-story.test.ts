@@ -135,7 +135,7 @@ describe('records: a call with a case, transferred with a document, found the ne
     expect(caseReference).toMatch(/^ABL-\d{4}-\d{6,}$/);
     await citizen.getByTestId('document-input').setInputFiles({ name: DOCUMENT, mimeType: 'image/png', buffer: PNG });
     await viewDocument(clerk2);
-    await clerk2.getByLabel('Jegyzetek').fill(NOTE_CLERK2);
+    await clerk2.getByRole('textbox', { name: 'Jegyzetek' }).fill(NOTE_CLERK2);
 
     // The transfer: clerk1 becomes available, clerk2 hands the call to the citizenship queue.
     await setClerkState(clerk1, 'Elérhető', 'available');
@@ -156,7 +156,7 @@ describe('records: a call with a case, transferred with a document, found the ne
     await clerk1.getByTestId('call-screen').waitFor({ timeout: 10_000 });
     await expect.poll(() => clerk1.getByTestId('case-reference').textContent(), { timeout: 10_000 }).toBe(caseReference);
     await viewDocument(clerk1);
-    await clerk1.getByLabel('Jegyzetek').fill(NOTE_CLERK1);
+    await clerk1.getByRole('textbox', { name: 'Jegyzetek' }).fill(NOTE_CLERK1);
     await clerk1.getByRole('button', { name: 'Hívás befejezése' }).click();
     await clerk1.getByTestId('wrapup').waitFor({ timeout: 10_000 });
     await clerk1.getByLabel('Eredmény').selectOption('resolved');
@@ -237,8 +237,11 @@ describe('records: a call with a case, transferred with a document, found the ne
     const yesterday = officeDate.format(firstDay);
     const rows = table.getByTestId('history-row').filter({ hasText: yesterday });
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    // answered once in each queue: by clerk2 in the identity-card queue, by clerk1 after the transfer
     const answered = (await rows.getByTestId('history-answered').allTextContents()).map(Number);
-    expect(answered.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(answered.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(await rows.filter({ hasText: 'Személyazonosító igazolvány' }).getByTestId('history-answered').textContent()).toBe('1');
+    expect(await rows.filter({ hasText: 'Állampolgársági ügyek' }).getByTestId('history-answered').textContent()).toBe('1');
     expect(Number(await history.getByTestId('chart-service-level').locator('svg').getAttribute('data-bars'))).toBe(1);
     expect(Number(await history.getByTestId('chart-rating').locator('svg').getAttribute('data-bars'))).toBe(1);
     // the chart's figures as a table, one button away

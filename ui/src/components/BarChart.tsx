@@ -28,6 +28,14 @@ export interface BarChartProps {
   testId?: string;
 }
 
+/** The smallest 1, 2 or 5 × 10ⁿ at or above `value`: an axis top that reads well. */
+function niceTop(value: number): number {
+  if (!(value > 0)) return 1;
+  const step = 10 ** Math.floor(Math.log10(value));
+  const f = value / step;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * step;
+}
+
 const WIDTH = 360;
 const HEIGHT = 170;
 const PAD = { left: 44, right: 8, top: 10, bottom: 24 };
@@ -51,7 +59,11 @@ export function BarChart({
   const id = useId();
   const [showTable, setShowTable] = useState(false);
   const values = points.map((p) => p.value).filter((v): v is number => v !== null);
-  const top = max ?? Math.max(1, ...values, target?.value ?? 0);
+  const top = max ?? niceTop(Math.max(0, ...values, target?.value ?? 0));
+  // the middle line only where its label differs from the ends (no "1 s, 1 s, 0 s")
+  const ticks = [0, top / 2, top].filter(
+    (v, i, all) => i !== 1 || (format(v) !== format(all[0]!) && format(v) !== format(all[2]!)),
+  );
   const innerW = WIDTH - PAD.left - PAD.right;
   const innerH = HEIGHT - PAD.top - PAD.bottom;
   const slot = points.length > 0 ? innerW / points.length : innerW;
@@ -94,7 +106,7 @@ export function BarChart({
         className="ab-chart__svg"
         data-bars={values.length}
       >
-        {[0, top / 2, top].map((v) => (
+        {ticks.map((v) => (
           <g key={`y${v}`} aria-hidden="true">
             <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(v)} y2={y(v)} className="ab-chart__grid" />
             <text x={PAD.left - 4} y={y(v) + 4} textAnchor="end" className="ab-chart__axis">
