@@ -269,7 +269,7 @@ export const en: ConsoleStrings = {
     audit: 'Audit log',
   },
   handOff: {
-    opened: 'Open, handed off after the call',
+    opened: 'Hand-off after the call',
     waiting_to_hand_off: 'Waiting to hand off',
     handed_off: 'Handed off',
     hand_off_failed: 'Hand-off failed',

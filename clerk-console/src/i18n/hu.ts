@@ -268,7 +268,7 @@ export const hu = {
     audit: 'Hozzáférési napló',
   },
   handOff: {
-    opened: 'Nyitott, hívás után átadjuk',
+    opened: 'Átadás a hívás után',
     waiting_to_hand_off: 'Átadásra vár',
     handed_off: 'Átadva',
     hand_off_failed: 'Átadás sikertelen',

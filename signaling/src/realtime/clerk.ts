@@ -116,13 +116,18 @@ export function registerClerkNamespace(ctx: AppContext): { close(): void } {
       ctx.metrics.calls.inc({ event: 'started' });
       // A call not placed yet (the citizen waited without media) goes where the clerk's warm session is.
       const standbyNode = await ctx.media.placedNode(standbyRoom(session.clerkId));
-      const media = await ctx.media.access(
-        call.room,
-        { peer: peerIds.clerk(session.clerkId), name: session.staff.displayName, role: 'clerk' },
-        now,
-        standbyNode,
-      );
-      return { call: callSummary(call), media };
+      // A transferred contact's case reference is carried to the new call just after it starts; the
+      // clerk who takes it sees the reference from the first moment (a live-store read beside the grant).
+      const [media, caseReference] = await Promise.all([
+        ctx.media.access(
+          call.room,
+          { peer: peerIds.clerk(session.clerkId), name: session.staff.displayName, role: 'clerk' },
+          now,
+          standbyNode,
+        ),
+        call.caseReference ?? ctx.records.caseReferenceOf(call.ticketId),
+      ]);
+      return { call: { ...callSummary(call), caseReference }, media };
     },
     'offer:prepare-media': async ({ ticketId }, { session, now }) => {
       const offer = await offeredNow(session, ticketId, now);
