@@ -9,6 +9,7 @@
  * CAP_SYS_RESOURCE to raise it) or 180 s, then a 5 s burst with 2,500 of the idle sockets swapped
  * for joiners. BENCH_SERVER_NODE_FLAGS adds node flags to the server (e.g. `--cpu-prof --trace-gc`).
  */
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,7 +21,8 @@ import { serviceArgs } from '@ablak/tests/harness';
 import { summarize, type Benchmark, type BenchResult } from './lib';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const JWT_SECRET = 'bench-jwt-secret-0123456789-0123456789-abcdef';
+const JWT_SECRET = randomBytes(32).toString('base64url');
+const METRICS_TOKEN = randomBytes(32).toString('base64url');
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 19_500);
 const PER_CLIENT = 10_000;
 const CONNECT_BUDGET_MS = 180_000;
@@ -140,7 +142,7 @@ function startJoiner(url: string, count: number): Joiner {
 }
 
 async function serverMemory(url: string): Promise<{ rss: number; heap: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
   return {
     rss: value('ablak_signaling_process_resident_memory_bytes'),
@@ -163,8 +165,9 @@ async function run(): Promise<BenchResult[]> {
         HOST: '127.0.0.1',
         LOG_LEVEL: 'error',
         JWT_SECRET,
+        MEDIA_GRANT_SECRET: randomBytes(32).toString('base64url'),
+        METRICS_TOKEN,
         SFU_EMBEDDED: '0',
-        DEMO: '0',
         TICKETS_PER_IP_PER_MINUTE: '100000',
         SOCKET_EVENTS_PER_SECOND: '1000',
       },

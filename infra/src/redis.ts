@@ -19,6 +19,8 @@ export interface RedisServer {
 
 export interface StartRedisOptions {
   port?: number;
+  /** Starts the server with `requirepass`; the handle's `url` then carries it (fleet nodes need one). */
+  password?: string;
   dataDir?: string;
   binary?: string;
   /** More command-line settings, e.g. `['--replicaof', '127.0.0.1', '6379']`. */
@@ -37,6 +39,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     const conf = path.join(dataDir, 'redis.conf');
     copyFileSync(REDIS_CONF, conf);
     const args = [conf, '--port', String(port), '--dir', dataDir, '--daemonize', 'no', ...(options.args ?? [])];
+    if (options.password !== undefined) args.push('--requirepass', options.password);
     const child = spawnOwned(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -48,7 +51,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
           throw new Error(`redis-server exited with ${code}: ${stderr.trim()}`);
         }),
       ]);
-      return makeHandle(child, exited, port, dataDir, ownDir);
+      return makeHandle(child, exited, port, dataDir, ownDir, options.password);
     } catch (error) {
       lastError = error;
       child.kill('SIGKILL');
@@ -66,6 +69,7 @@ function makeHandle(
   port: number,
   dataDir: string,
   ownDir: boolean,
+  password: string | undefined,
 ): RedisServer {
   let stopped: Promise<void> | undefined;
   const stop = (options: { crash?: boolean; keepData?: boolean } = {}) => {
@@ -77,7 +81,7 @@ function makeHandle(
     return stopped;
   };
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`,
     port,
     dataDir,
     stop,

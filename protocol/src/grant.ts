@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PeerId, RoomId } from './ids';
+import { OfficeId, PeerId, RoomId } from './ids';
 import { Role } from './domain';
 
 /** Audience every media grant is minted for; the SFU refuses any other. */
@@ -36,11 +36,26 @@ export const MediaGrantClaims = z
   .refine((g) => !(g.probe && g.canSubscribe), { message: 'a probe cannot subscribe' });
 export type MediaGrantClaims = z.infer<typeof MediaGrantClaims>;
 
+/**
+ * What a supervisor oversees (from the directory): one office, one region, or the whole country.
+ * The board, monitoring and forcing a clerk's state are limited to the clerks within it.
+ */
+export const SupervisorScope = z.discriminatedUnion('level', [
+  z.object({ level: z.literal('office'), office: OfficeId }),
+  z.object({ level: z.literal('region'), region: z.string().min(1).max(64) }),
+  z.object({ level: z.literal('country') }),
+]);
+export type SupervisorScope = z.infer<typeof SupervisorScope>;
+
 /** Claims of the session tokens signaling issues to people (clerk, supervisor, citizen-with-ticket). */
 export const SessionClaims = z.object({
   sub: z.string().min(1),
   role: Role,
   office: z.string().optional(),
+  /** Staff: the sign-in this token belongs to (refresh family); signing out revokes the whole family. */
+  fam: z.string().min(1).max(64).optional(),
+  /** Supervisors: what they oversee. */
+  scope: SupervisorScope.optional(),
   /** Citizen tokens are bound to their ticket. */
   ticket: z.string().optional(),
   name: z.string().max(80),

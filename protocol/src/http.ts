@@ -11,6 +11,7 @@ import {
   UiLanguage,
 } from './domain';
 import { MediaAccess } from './common';
+import { SupervisorScope } from './grant';
 import { CaseTypeCode, OfficeId, TicketId } from './ids';
 
 export const LoginRequest = z.object({
@@ -26,6 +27,8 @@ export const StaffUser = z.object({
   office: OfficeId,
   skills: z.array(Skill),
   languages: z.array(Language),
+  /** Supervisors: the offices they oversee. */
+  scope: SupervisorScope.optional(),
 });
 export type StaffUser = z.infer<typeof StaffUser>;
 
@@ -37,8 +40,19 @@ export const LoginResponse = z.object({
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
+/**
+ * `POST /api/auth/refresh`: a refresh token is good once. The answer carries a new one (same sign-in,
+ * same end); presenting a used one again revokes the whole sign-in (every token of it) as stolen.
+ */
 export const RefreshRequest = z.object({ refreshToken: z.string().min(10).max(4096) });
 export type RefreshRequest = z.infer<typeof RefreshRequest>;
+
+/**
+ * `POST /api/auth/logout` with `Authorization: Bearer <session token>`: ends the sign-in. Its refresh
+ * tokens and access tokens stop working at once, on HTTP and on sockets (live ones are disconnected).
+ */
+export const LogoutRequest = z.object({}).strip();
+export type LogoutRequest = z.infer<typeof LogoutRequest>;
 
 export const CaseTypeQuery = z.object({
   q: z.string().max(100).optional(),

@@ -1,5 +1,5 @@
 /**
- * Generates signaling/data/directory.json: ~250 offices, two clerks per office, a supervisor per
+ * Generates signaling/data/demo-directory.json: ~250 offices, two clerks per office, a supervisor per
  * region, and the demo logins (clerk1…clerk6, supervisor; password `ablak-demo`). The demo clerks
  * together hold every queue of the catalogue. Run: `pnpm --filter @ablak/signaling gen:directory`.
  */
@@ -13,7 +13,7 @@ import { FAMILY_NAMES, FIRST_NAMES, TOWNS_BY_REGION } from './towns';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const catalogueFile = process.argv[2] ?? path.join(root, 'data', 'catalogue.json');
-const outFile = process.argv[3] ?? path.join(root, 'data', 'directory.json');
+const outFile = process.argv[3] ?? path.join(root, 'data', 'demo-directory.json');
 const DEMO_PASSWORD = 'ablak-demo';
 
 const queues = z

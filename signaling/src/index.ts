@@ -1,5 +1,5 @@
 export { startSignaling, type SignalingDeps, type RunningSignaling, type EmbeddedSfu } from './server';
-export { parseConfig, ConfigError, type SignalingConfig } from './config';
+export { parseConfig, ConfigError, DEMO_DIRECTORY_FILE, type SignalingConfig } from './config';
 export { Directory, hashPassword } from './directory/directory';
 export type { DirectoryFile, StaffRecord } from './directory/types';
 export { fold, CaseTypeSearch } from './http/case-type-search';

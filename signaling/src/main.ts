@@ -61,15 +61,29 @@ async function main(): Promise<void> {
     void running.close().finally(() => process.exit(2));
   });
   const url = config.publicUrl ?? running.url;
+  const embedded = !config.redis;
+  const localOnly = config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1';
   const lines = [
     '',
-    `Ablak is running (${config.redis ? 'fleet mode' : 'embedded mode'}${config.sfuEmbedded ? ', SFU in this process' : ''})`,
+    `Ablak is running (${embedded ? 'embedded mode' : 'fleet mode'}${config.sfuEmbedded ? ', SFU in this process' : ''})`,
+    `  listening on: ${config.host}:${running.port}${localOnly ? ' (this machine only; set HOST=0.0.0.0 to accept other machines)' : ''}`,
     `  citizen app:  ${url}/`,
     `  console:      ${url}/console/`,
     `  API:          ${url}/api/case-types`,
-    `  health:       ${url}/healthz   metrics: ${url}/metrics`,
+    `  health:       ${url}/healthz`,
+    `  metrics:      ${
+      running.metricsPort !== undefined
+        ? `http://${config.metricsHost}:${running.metricsPort}/metrics (internal listener)`
+        : config.metricsToken
+          ? `${url}/metrics (Authorization: Bearer METRICS_TOKEN)`
+          : 'off (set METRICS_PORT or METRICS_TOKEN)'
+    }`,
   ];
-  if (config.demo) lines.push('  demo logins:  clerk1 … clerk6, supervisor — password ablak-demo');
+  if (config.secrets.source === 'generated')
+    lines.push(`  secrets:      generated at this first start, kept in ${config.secrets.file} (0600)`);
+  else if (config.secrets.source === 'data-dir')
+    lines.push(`  secrets:      ${config.secrets.file} (made at the first start)`);
+  if (config.demo) lines.push('  demo logins:  clerk1 … clerk6, supervisor — password ablak-demo (demo mode)');
   console.log(lines.join('\n') + '\n');
 }
 

@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createWebServer, type WebServer } from '@ablak/sfu/tls';
 import { Appointments } from './appointments/appointments';
+import { Revocations } from './auth/revocations';
 import { TokenService } from './auth/tokens';
 import { MediaBroker, redisRevoker } from './calls/media';
 import type { SignalingConfig } from './config';
@@ -12,9 +13,11 @@ import { Directory } from './directory/directory';
 import { Documents } from './documents/documents';
 import { createHttpApp } from './http/app';
 import { CaseTypeSearch } from './http/case-type-search';
+import { guardAdapter } from './kv/adapter-guard';
 import { MemoryKv } from './kv/memory';
 import { RedisKv } from './kv/redis';
 import type { SharedKv } from './kv/types';
+import { CachedMetrics, startMetricsServer, type MetricsServer } from './metrics/endpoint';
 import { Metrics } from './metrics/metrics';
 import type { Catalogue } from './queue/catalogue';
 import { Board } from './realtime/board';
@@ -57,7 +60,7 @@ export interface SignalingDeps {
   /** Tests: the record database to use instead of the configured one (see RecordsDeps). */
   openRecordDatabase?: RecordsDeps['openDatabase'];
   /** Store factory for fleet mode (RedisStore), injected so this module does not load Redis code eagerly. */
-  createStore?: (catalogue: Catalogue, config: SignalingConfig) => Promise<Store>;
+  createStore?: (catalogue: Catalogue, config: SignalingConfig, logger?: Logger) => Promise<Store>;
 }
 
 export interface RunningSignaling {
@@ -74,6 +77,8 @@ export interface RunningSignaling {
    * (default DRAIN_SECONDS). Idempotent; `close()` afterwards.
    */
   drain(periodMs?: number): Promise<void>;
+  /** The internal metrics listener's port (METRICS_PORT), when there is one. */
+  readonly metricsPort: number | undefined;
   /** Stops taking connections, closes sockets, timers, store, SFU; idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -103,10 +108,10 @@ export async function startSignaling(
   const store =
     deps.store ??
     (fleet
-      ? await (deps.createStore ?? createRedisStore)(catalogue, config)
+      ? await (deps.createStore ?? createRedisStore)(catalogue, config, logger)
       : new MemoryStore(catalogue, { dropGraceSeconds: config.dropGraceSeconds }));
   const kv = deps.kv ?? (config.redis ? new RedisKv(config.redis) : new MemoryKv());
-  const tokens = new TokenService(config);
+  const tokens = new TokenService(config, new Revocations(kv));
   const metrics = new Metrics({ defaultMetrics: true });
 
   const { server: httpServer, scheme, reloadTls } = createWebServer(config.tls);
@@ -124,7 +129,7 @@ export async function startSignaling(
   });
   const adapterRedis = config.redis ? openRedis(config.redis, 'blocking', { lazyConnect: false }) : null;
   if (adapterRedis) {
-    io.adapter(createAdapter(adapterRedis, { streamName: 'ablak:sio' }));
+    io.adapter(guardAdapter(createAdapter(adapterRedis, { streamName: 'ablak:sio' }), logger));
   }
 
   const media = new MediaBroker({
@@ -201,9 +206,11 @@ export async function startSignaling(
   const appointments = new Appointments(kv, () => config.publicUrl ?? baseUrl);
   const documents = new Documents(kv, config.documentRetentionHours * 3600, records);
   let draining: Promise<void> | undefined;
+  const metricsText = new CachedMetrics(metrics);
   const app = createHttpApp(ctx, {
     documents,
     appointments,
+    metrics: metricsText,
     draining: () => draining !== undefined,
     ready: async () => {
       if (draining) return false;
@@ -229,6 +236,12 @@ export async function startSignaling(
   presence?.start();
 
   const port = await listen(httpServer, config.port, config.host);
+  const metricsServer: MetricsServer | null =
+    config.metricsPort === undefined
+      ? null
+      : await startMetricsServer(metricsText, config.metricsPort, config.metricsHost, (err) =>
+          logger.warn({ err }, 'metrics rendering failed'),
+        );
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   baseUrl = `${scheme}://${host}:${port}`;
   if (deps.embedSfu) {
@@ -268,6 +281,7 @@ export async function startSignaling(
       // a dropped connection and reconnect by themselves (a server-side disconnect would stop them).
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
+      await metricsServer?.close();
       if (sfu) await sfu.close();
       await records.close();
       if (!deps.store) await store.close();
@@ -275,5 +289,15 @@ export async function startSignaling(
       adapterRedis?.disconnect();
     })());
 
-  return { url: baseUrl, port, io, context: ctx, reloadTls, drain, close, [Symbol.asyncDispose]: close };
+  return {
+    url: baseUrl,
+    port,
+    io,
+    context: ctx,
+    reloadTls,
+    drain,
+    metricsPort: metricsServer?.port,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }

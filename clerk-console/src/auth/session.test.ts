@@ -104,4 +104,17 @@ describe('SessionStore', () => {
     expect(store.current).toBeNull();
     expect(store.expired).toBe(true);
   });
+
+  it('ends the sign-in on the server when the person signs out', async () => {
+    const fetchMock = vi.fn((_url: string, _init?: RequestInit) => respond(200, answer('t1')));
+    vi.stubGlobal('fetch', fetchMock);
+    const store = new SessionStore(new MemoryStorage());
+    await store.login({ username: 'clerk1', password: 'ablak-demo' });
+    store.logout();
+    expect(store.current).toBeNull();
+    expect(fetchMock).toHaveBeenLastCalledWith(
+      '/api/auth/logout',
+      expect.objectContaining({ method: 'POST', headers: expect.objectContaining({ authorization: 'Bearer t1' }) }),
+    );
+  });
 });

@@ -66,9 +66,12 @@ export class SessionStore {
     }
   }
 
+  /** Signs out here and, unless the server already ended the session, there too (its tokens die). */
   logout(expired = false): void {
+    const ending = this.session;
     this.expiredNotice = expired;
     this.set(null);
+    if (ending && !expired) void endOnServer(ending.token);
   }
 
   private set(session: Session | null): void {
@@ -99,6 +102,18 @@ export class SessionStore {
     } catch {
       return null;
     }
+  }
+}
+
+async function endOnServer(token: string): Promise<void> {
+  try {
+    await fetch('/api/auth/logout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{}',
+    });
+  } catch {
+    // offline: the access token still dies at its expiry, the refresh token is gone from this tab
   }
 }
 

@@ -10,6 +10,7 @@ import {
   SessionClaims,
 } from '@ablak/protocol';
 import { z } from 'zod';
+import type { Revocations } from './revocations';
 
 const ISSUER = 'ablak-signaling';
 const SESSION_AUDIENCE = 'ablak-session';
@@ -29,7 +30,22 @@ export interface TokenConfig {
 export type Session = SessionClaims & { expiresAt: number };
 
 const Expiring = z.object({ exp: z.number() });
-const RefreshClaims = z.object({ sub: z.string().min(1), role: z.enum(['clerk', 'supervisor']) });
+const RefreshPayload = z.object({
+  sub: z.string().min(1),
+  role: z.enum(['clerk', 'supervisor']),
+  fam: z.string().min(1).max(64),
+  jti: z.string().min(1),
+  exp: z.number(),
+});
+
+/** A verified refresh token: who, which sign-in (family), its own id and its end (ms since epoch). */
+export interface RefreshClaims {
+  sub: string;
+  role: 'clerk' | 'supervisor';
+  fam: string;
+  jti: string;
+  expiresAt: number;
+}
 
 /** Signs and verifies every JWT signaling deals in: sessions, refresh tokens and media grants. */
 export class TokenService {
@@ -39,7 +55,11 @@ export class TokenService {
   private readonly jwtKey: KeyObject;
   private readonly grantKey: KeyObject;
 
-  constructor(private readonly config: TokenConfig) {
+  constructor(
+    private readonly config: TokenConfig,
+    /** Where ended sign-ins are listed (`verifySessionLive` consults it). */
+    private readonly revocations?: Revocations,
+  ) {
     this.jwtKey = createSecretKey(Buffer.from(config.jwtSecret));
     this.grantKey = createSecretKey(Buffer.from(config.mediaGrantSecret));
   }
@@ -67,22 +87,48 @@ export class TokenService {
     return { ...claims.data, expiresAt: exp.data.exp * 1000 };
   }
 
-  signRefresh(sub: string, role: 'clerk' | 'supervisor'): string {
-    return jwt.sign({ sub, role }, this.jwtKey, {
-      algorithm: ALGORITHM,
-      audience: REFRESH_AUDIENCE,
-      issuer: ISSUER,
-      expiresIn: this.config.refreshTtlSeconds,
-      jwtid: randomUUID(),
-    });
+  /**
+   * Also refuses tokens of a sign-in that ended (signed out, or its refresh token was replayed):
+   * what every HTTP route and socket handshake uses. Staff tokens without a sign-in are refused.
+   */
+  async verifySessionLive(token: string): Promise<Session> {
+    const session = this.verifySession(token);
+    await this.checkLive(session);
+    return session;
   }
 
-  verifyRefresh(token: string): z.infer<typeof RefreshClaims> {
-    const claims = RefreshClaims.safeParse(
-      this.verify(token, this.jwtKey, REFRESH_AUDIENCE, ISSUER),
+  /** Throws UNAUTHORIZED when the session's sign-in ended, UNAVAILABLE when that cannot be known now. */
+  async checkLive(session: Session): Promise<void> {
+    if (session.role === 'citizen') return;
+    if (!session.fam) throw new AblakError('UNAUTHORIZED', 'Sign in again');
+    let revoked: boolean | undefined;
+    try {
+      revoked = await this.revocations?.isRevoked(session.fam);
+    } catch {
+      throw new AblakError('UNAVAILABLE', 'Cannot check the session now, try again');
+    }
+    if (revoked) throw new AblakError('UNAUTHORIZED', 'This sign-in has ended');
+  }
+
+  /** When a new sign-in's refresh tokens stop working (ms since epoch): refreshing does not move it. */
+  familyEnd(now: number): number {
+    return now + this.config.refreshTtlSeconds * 1000;
+  }
+
+  /** A refresh token of sign-in `fam`, good once, until the sign-in's end `familyEndsAt` (ms). */
+  signRefresh(sub: string, role: 'clerk' | 'supervisor', fam: string, familyEndsAt: number): string {
+    return jwt.sign(
+      { sub, role, fam, exp: Math.floor(familyEndsAt / 1000) },
+      this.jwtKey,
+      { algorithm: ALGORITHM, audience: REFRESH_AUDIENCE, issuer: ISSUER, jwtid: randomUUID() },
     );
+  }
+
+  verifyRefresh(token: string): RefreshClaims {
+    const claims = RefreshPayload.safeParse(this.verify(token, this.jwtKey, REFRESH_AUDIENCE, ISSUER));
     if (!claims.success) throw new AblakError('UNAUTHORIZED', 'Malformed refresh token');
-    return claims.data;
+    const { exp, ...rest } = claims.data;
+    return { ...rest, expiresAt: exp * 1000 };
   }
 
   /** A media grant for the SFU (HS256, aud/iss pinned, exp ≤ MEDIA_GRANT_MAX_TTL_SECONDS; shorter on request). */

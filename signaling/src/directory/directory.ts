@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import bcrypt from 'bcryptjs';
-import type { ClerkId, Office, OfficeId } from '@ablak/protocol';
+import { verifyPassword } from '../auth/passwords';
+import type { ClerkId, Office, OfficeId, SupervisorScope } from '@ablak/protocol';
 import { DirectoryFile, type StaffRecord } from './types';
 
 // Compared against when the username is unknown, so a miss costs as long as a wrong password.
@@ -22,6 +23,11 @@ export class Directory {
       if (this.byUsername.has(s.username.toLowerCase()))
         throw new Error(`directory: duplicate username ${s.username}`);
       if (this.byId.has(s.id)) throw new Error(`directory: duplicate staff id ${s.id}`);
+      if (s.scope?.level === 'office' && !this.officeById.has(s.scope.office))
+        throw new Error(`directory: staff ${s.id} oversees unknown office ${s.scope.office}`);
+      const region = s.scope?.level === 'region' ? s.scope.region : undefined;
+      if (region !== undefined && !file.offices.some((o) => o.region === region))
+        throw new Error(`directory: staff ${s.id} oversees a region with no office`);
       this.byUsername.set(s.username.toLowerCase(), s);
       this.byId.set(s.id, s);
     }
@@ -57,10 +63,21 @@ export class Directory {
     return this.officeById.get(id);
   }
 
-  /** The staff record when the password matches; undefined otherwise (constant-ish time). */
+  /** What a supervisor oversees (their own office unless the directory says more); none for clerks. */
+  scopeOf(staff: StaffRecord): SupervisorScope | undefined {
+    if (staff.role !== 'supervisor') return undefined;
+    return staff.scope ?? { level: 'office', office: staff.office };
+  }
+
+  /** Whether `username` names someone (for per-account limits; says nothing to the caller). */
+  hasUsername(username: string): boolean {
+    return this.byUsername.has(username.trim().toLowerCase());
+  }
+
+  /** The staff record when the password matches; undefined otherwise (constant-ish time, off the event loop). */
   async authenticate(username: string, password: string): Promise<StaffRecord | undefined> {
     const record = this.byUsername.get(username.trim().toLowerCase());
-    const okPassword = await bcrypt.compare(password, record?.passwordHash ?? DUMMY_HASH);
+    const okPassword = await verifyPassword(password, record?.passwordHash ?? DUMMY_HASH);
     return record && okPassword ? record : undefined;
   }
 }

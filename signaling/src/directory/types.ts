@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccessibilityNeed, ClerkId, Language, Office, OfficeId, Skill } from '@ablak/protocol';
+import { AccessibilityNeed, ClerkId, Language, Office, OfficeId, Skill, SupervisorScope } from '@ablak/protocol';
 
 /** One clerk or supervisor as the directory file stores them. */
 export const StaffRecord = z.object({
@@ -13,6 +13,8 @@ export const StaffRecord = z.object({
   skills: z.array(Skill).default([]),
   languages: z.array(Language).default(['hu']),
   accessibility: z.array(AccessibilityNeed).default([]),
+  /** Supervisors: what they oversee; their own office when absent (the least that makes sense). */
+  scope: SupervisorScope.optional(),
 });
 export type StaffRecord = z.infer<typeof StaffRecord>;
 

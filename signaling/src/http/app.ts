@@ -8,6 +8,7 @@ import { AblakError, ok } from '@ablak/protocol';
 import type { Appointments } from '../appointments/appointments';
 import type { AppContext } from '../context';
 import type { Documents } from '../documents/documents';
+import { publicMetricsRoute, type CachedMetrics } from '../metrics/endpoint';
 import { authRoutes } from './auth-routes';
 import { catalogueRoutes } from './catalogue-routes';
 import { documentRoutes } from './document-routes';
@@ -53,6 +54,7 @@ function spa(app: Express, mount: string, dist: string): void {
 export interface HttpParts {
   documents: Documents;
   appointments: Appointments;
+  metrics: CachedMetrics;
   ready(): Promise<boolean>;
   /** True once the node drains before a shutdown: not ready, and no new tickets taken here. */
   draining(): boolean;
@@ -62,6 +64,8 @@ export interface HttpParts {
 export function createHttpApp(ctx: AppContext, parts: HttpParts): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Which proxies may name the client's address (per-address limits count it): TRUST_PROXY.
+  app.set('trust proxy', ctx.config.trustProxy === false ? false : ctx.config.trustProxy);
   app.set('query parser', 'simple');
   app.use(
     helmet({
@@ -103,10 +107,7 @@ export function createHttpApp(ctx: AppContext, parts: HttpParts): Express {
   app.post(['/api/tickets', '/api/appointments{/*rest}'], (_req, _res, next) => {
     next(parts.draining() ? new AblakError('UNAVAILABLE', 'This node is shutting down; try again in a moment') : undefined);
   });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', ctx.metrics.registry.contentType);
-    res.send(await ctx.metrics.registry.metrics());
-  });
+  app.get('/metrics', publicMetricsRoute(parts.metrics, ctx.config.metricsToken));
 
   app.use('/api/auth', authRoutes(ctx));
   app.use('/api', catalogueRoutes(ctx));

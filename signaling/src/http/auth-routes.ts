@@ -1,58 +1,60 @@
 import { Router } from 'express';
-import { AblakError, LoginRequest, RefreshRequest, ok, type LoginResponse } from '@ablak/protocol';
+import { AblakError, LoginRequest, LogoutRequest, RefreshRequest, ok } from '@ablak/protocol';
+import { LoginGuard } from '../auth/login-guard';
+import { Revocations } from '../auth/revocations';
+import { StaffSessions } from '../auth/sessions';
 import type { AppContext } from '../context';
-import type { StaffRecord } from '../directory/types';
+import { closeSignIn } from '../realtime/auth';
 import { SharedRateLimiter } from './rate-limit';
-import { clientIp, parse } from './validate';
+import { bearer, clientIp, parse } from './validate';
 
-/** POST /api/auth/login, POST /api/auth/refresh: staff sign-in against the directory. */
+/**
+ * POST /api/auth/login, /refresh, /logout: staff sign-in against the directory. Limits: attempts per
+ * client address (LOGINS_PER_IP_PER_MINUTE, behind a proxy see TRUST_PROXY) and failures per account
+ * (LOGIN_FAILURES_PER_ACCOUNT within LOGIN_LOCK_SECONDS).
+ */
 export function authRoutes(ctx: AppContext): Router {
   const router = Router();
-  const limiter = new SharedRateLimiter(ctx.kv, 'logins', ctx.config.loginsPerIpPerMinute, 60_000);
+  const { config } = ctx;
+  const limiter = new SharedRateLimiter(ctx.kv, 'logins', config.loginsPerIpPerMinute, 60_000);
+  const guard = new LoginGuard(ctx.kv, config.loginFailuresPerAccount, config.loginLockSeconds);
   const logger = ctx.logger.child({ module: 'auth' });
-
-  function issue(staff: StaffRecord): LoginResponse {
-    const { token, expiresAt } = ctx.tokens.signSession({
-      sub: staff.id,
-      role: staff.role,
-      office: staff.office,
-      name: staff.displayName,
-    });
-    return {
-      token,
-      refreshToken: ctx.tokens.signRefresh(staff.id, staff.role),
-      expiresAt,
-      user: {
-        id: staff.id,
-        role: staff.role,
-        displayName: staff.displayName,
-        office: staff.office,
-        skills: staff.skills,
-        languages: staff.languages,
-      },
-    };
-  }
+  const sessions = new StaffSessions({
+    tokens: ctx.tokens,
+    revocations: new Revocations(ctx.kv),
+    directory: ctx.directory,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    refreshTtlSeconds: config.refreshTtlSeconds,
+    logger,
+    onRevoked: (fam) => closeSignIn(ctx.io, fam),
+  });
 
   router.post('/login', async (req, res) => {
     await limiter.check(clientIp(req));
     const body = parse(LoginRequest, req.body);
+    await guard.check(body.username);
     const staff = await ctx.directory.authenticate(body.username, body.password);
     if (!staff) {
+      await guard.failed(body.username);
       logger.info('login refused');
       throw new AblakError('UNAUTHORIZED', 'Wrong username or password');
     }
+    await guard.succeeded(body.username);
     logger.info({ staff: staff.id, role: staff.role }, 'signed in');
-    res.json(ok(issue(staff)));
+    res.json(ok(sessions.signIn(staff)));
   });
 
   router.post('/refresh', async (req, res) => {
     await limiter.check(clientIp(req));
     const body = parse(RefreshRequest, req.body);
-    const claims = ctx.tokens.verifyRefresh(body.refreshToken);
-    const staff = ctx.directory.staffById(claims.sub);
-    if (!staff || staff.role !== claims.role)
-      throw new AblakError('UNAUTHORIZED', 'Account no longer exists');
-    res.json(ok(issue(staff)));
+    res.json(ok(await sessions.refresh(body.refreshToken)));
+  });
+
+  router.post('/logout', async (req, res) => {
+    const session = await bearer(req, ctx.tokens);
+    parse(LogoutRequest, req.body);
+    await sessions.signOut(session);
+    res.json(ok({}));
   });
 
   return router;

@@ -19,7 +19,7 @@ export function documentRoutes(ctx: AppContext, documents: Documents): Router {
   const logger = ctx.logger.child({ module: 'documents' });
 
   async function peerCall(req: Request): Promise<{ call: CallRecord; session: Session }> {
-    const session = bearer(req, ctx.tokens);
+    const session = await bearer(req, ctx.tokens);
     const callId = parse(CallId, req.params.id);
     const call = await ctx.store.getCall(callId);
     if (!call) throw new AblakError('CALL_NOT_FOUND', 'Call not found');

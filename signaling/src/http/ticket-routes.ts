@@ -15,6 +15,7 @@ import {
 } from '@ablak/protocol';
 import { z } from 'zod';
 import type { Appointments } from '../appointments/appointments';
+import { resumeVerifier } from '../auth/secrets';
 import { peerIds } from '../calls/media';
 import type { AppContext } from '../context';
 import { SharedRateLimiter } from './rate-limit';
@@ -38,7 +39,8 @@ export function ticketRoutes(ctx: AppContext, appointments: Appointments): Route
     const id = TicketId.parse(`t-${randomBytes(9).toString('base64url')}`);
     const resumeSecret = randomBytes(24).toString('base64url');
     const ticket = await ctx.store.enqueue(
-      { id, ...input, accessibility: [...new Set(input.accessibility)], resumeSecret },
+      // the store keeps only the secret's hash; the browser keeps the secret
+      { id, ...input, accessibility: [...new Set(input.accessibility)], resumeSecret: resumeVerifier(resumeSecret) },
       now,
     );
     // Pre-warm: place the ticket's room now so the citizen's media session opens while waiting.

@@ -14,15 +14,15 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<
   throw new AblakError('BAD_REQUEST', `Invalid request: ${detail}`.slice(0, 300));
 }
 
-/** The verified session of `Authorization: Bearer <token>` (UNAUTHORIZED otherwise). */
-export function bearer(req: Request, tokens: TokenService): Session {
+/** The verified, still-live session of `Authorization: Bearer <token>` (UNAUTHORIZED otherwise). */
+export async function bearer(req: Request, tokens: TokenService): Promise<Session> {
   const header = req.get('authorization') ?? '';
   const match = /^Bearer\s+(\S{10,4096})$/i.exec(header);
   if (!match?.[1]) throw new AblakError('UNAUTHORIZED', 'Bearer token required');
-  return tokens.verifySession(match[1]);
+  return tokens.verifySessionLive(match[1]);
 }
 
-/** The client address as Express sees it (trust proxy decides whether X-Forwarded-For counts). */
+/** The client address as Express sees it (TRUST_PROXY decides whether X-Forwarded-For counts). */
 export function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }

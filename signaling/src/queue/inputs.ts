@@ -12,7 +12,10 @@ export interface EnqueueInput {
   accessibility: AccessibilityNeed[];
   /** True when the citizen checked in with a booked appointment. */
   appointment: boolean;
-  /** Secret the same browser presents to `resume` after a drop (the caller generates it). */
+  /**
+   * What the same browser's secret must match to `resume` after a drop: the caller generates the
+   * secret and passes (here and to `resume`) only its hash (`resumeVerifier`), so stores never hold it.
+   */
   resumeSecret: string;
 }
 

@@ -8,6 +8,7 @@ import {
   type QueuePosition,
 } from '@ablak/protocol';
 import type { Socket } from 'socket.io';
+import { resumeVerifier } from '../auth/secrets';
 import { chatHistory, recordChat } from '../calls/chat';
 import { peerIds } from '../calls/media';
 import { rooms, type AppContext } from '../context';
@@ -54,7 +55,7 @@ export function registerCitizenNamespace(ctx: AppContext, onPlaceTold?: PlaceTol
     if (ticket.dropDeadline === null) return ticket;
     const secret = (socket.data as SocketData).resumeSecret;
     if (!secret) throw new AblakError('RESUME_REJECTED', 'Resume secret required to take the place back');
-    const resumed = await ctx.store.resume(ticket.id, secret, now);
+    const resumed = await ctx.store.resume(ticket.id, resumeVerifier(secret), now);
     ctx.matcher.kick();
     return resumed;
   }

@@ -18,7 +18,7 @@ export function recordHttpRoutes(records: Records, tokens: TokenService): Router
   });
 
   router.get('/records/history.csv', async (req, res) => {
-    const session = bearer(req, tokens);
+    const session = await bearer(req, tokens);
     if (session.role !== 'supervisor') throw new AblakError('FORBIDDEN', 'Supervisors only');
     const query = parse(HistoryQuery, req.query);
     const rows = await records.store().history(query);
@@ -38,7 +38,7 @@ export function recordHttpRoutes(records: Records, tokens: TokenService): Router
   });
 
   router.get('/cases/:reference/documents/:docId', async (req, res) => {
-    const session = bearer(req, tokens);
+    const session = await bearer(req, tokens);
     if (session.role !== 'clerk' && session.role !== 'supervisor')
       throw new AblakError('FORBIDDEN', 'Staff only');
     const reference = parse(CaseReference, req.params.reference);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,8 @@ export async function startConsoleServer(options: ServerOptions = {}): Promise<R
   const docs = mkdtempSync(path.join(tmpdir(), 'ablak-console-docs-'));
   const env = {
     NODE_ENV: 'test',
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    MEDIA_GRANT_SECRET: randomBytes(32).toString('base64url'),
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -75,6 +78,7 @@ export async function startConsoleServer(options: ServerOptions = {}): Promise<R
     context: running.context,
     reloadTls: running.reloadTls,
     drain: running.drain,
+    metricsPort: running.metricsPort,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -11,8 +11,8 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuePosition, TicketId } from '@ablak/protocol';
 import type { RunningSignaling } from '@ablak/signaling';
-import { freePort, startRedis, type RedisServer } from '@ablak/tests/harness';
-import { expectOk, fakeSfu, Fixture, waitFor, type Client } from '../signaling/harness';
+import { freePort, type RedisServer } from '@ablak/tests/harness';
+import { expectOk, fakeSfu, Fixture, fleetRedis, TEST_REDIS_PASSWORD, waitFor, type Client } from '../signaling/harness';
 
 const CYCLES = Number(process.env.CYCLES ?? 3);
 /**
@@ -51,7 +51,7 @@ async function redisProxy(target: () => number) {
       server = null;
     });
   await up();
-  return { url: `redis://127.0.0.1:${port}`, up, down };
+  return { url: `redis://:${TEST_REDIS_PASSWORD}@127.0.0.1:${port}`, up, down };
 }
 
 describe('fleet: Redis outages and node presence', () => {
@@ -63,7 +63,7 @@ describe('fleet: Redis outages and node presence', () => {
   let proxy: Awaited<ReturnType<typeof redisProxy>>;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await fleetRedis();
     dataDir = redis.dataDir;
     proxy = await redisProxy(() => redis.port);
     const env = { PRESENCE_INTERVAL_MS: '500', DROP_GRACE_SECONDS: '3' };
@@ -104,7 +104,7 @@ describe('fleet: Redis outages and node presence', () => {
       await redis.stop({ keepData: true });
       await proxy.down();
       await new Promise((r) => setTimeout(r, OUTAGE_MS));
-      redis = await startRedis({ port, dataDir });
+      redis = await fleetRedis({ port, dataDir });
       // B's way back opens 0.2 to 1.4 s after A's: A's first beats find B's key gone.
       await new Promise((r) => setTimeout(r, 200 + 400 * cycle));
       await proxy.up();

@@ -7,8 +7,8 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateTicketResponse, QueueId, QueuePosition, TicketId } from '@ablak/protocol';
 import type { RunningSignaling } from '@ablak/signaling';
-import { startRedis, type RedisServer } from '@ablak/tests/harness';
-import { Fixture, type Client } from '../signaling/harness';
+import type { RedisServer } from '@ablak/tests/harness';
+import { Fixture, fleetRedis, type Client } from '../signaling/harness';
 
 const OUTAGE_MS = 20_000;
 const ARRIVAL_EVERY_MS = 300;
@@ -27,7 +27,7 @@ describe('Redis outage at a fleet node', () => {
   let dataDir = '';
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await fleetRedis();
     dataDir = redis.dataDir;
     node = await fx.server({ env: { REDIS_URL: redis.url, PRESENCE_INTERVAL_MS: '500' } });
   });
@@ -104,7 +104,7 @@ describe('Redis outage at a fleet node', () => {
     await redis.stop({ keepData: true });
     const stoppedAt = Date.now();
     await sleep(OUTAGE_MS);
-    redis = await startRedis({ port, dataDir });
+    redis = await fleetRedis({ port, dataDir });
     const backAt = Date.now();
     await sleep(4000);
     clearInterval(arrivals);

@@ -117,7 +117,7 @@ describe('signaling auth', () => {
 
   it('refuses an expired token at connect, and tells a connected socket when its token expires', async () => {
     const tokens = tokensWith(TEST_SECRET);
-    const short = tokens.signSession({ sub: 'c2', role: 'clerk', name: 'Clerk c2' }, 1);
+    const short = tokens.signSession({ sub: 'c2', role: 'clerk', name: 'Clerk c2', fam: 'test-sign-in' }, 1);
     const socket = await fx.connect(server.url, '/clerk', { token: short.token });
     const expired = socket.next('session:expired', undefined, 5000);
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));

@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuePosition, TicketId } from '@ablak/protocol';
 import { parseConfig, startSignaling, type RunningSignaling } from '@ablak/signaling';
-import { startRedis, type RedisServer } from '@ablak/tests/harness';
-import { expectOk, fakeSfu, Fixture, spawnNode, fleetEnv, waitFor } from './harness';
+import type { RedisServer } from '@ablak/tests/harness';
+import { expectOk, fakeSfu, Fixture, spawnNode, fleetEnv, waitFor, fleetRedis } from './harness';
 
 // Real catalogue and directory (both nodes load the shipped files); nobody serves this queue here.
 const CASE_TYPE = 'szemelyi.adult.first';
@@ -15,7 +15,7 @@ describe('fleet: citizens of a node that died', () => {
   let b: RunningSignaling;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await fleetRedis();
     const env = fleetEnv(redis.url, { PRESENCE_INTERVAL_MS: '500', DROP_GRACE_SECONDS: '3' });
     a = await spawnNode(env);
     b = await startSignaling(parseConfig(env), { embedSfu: fakeSfu('sfu-b', 'http://127.0.0.1:19') });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardSample, BoardSnapshot } from '@ablak/protocol';
 import { parseConfig, startSignaling, type RunningSignaling } from '@ablak/signaling';
-import { startRedis, type RedisServer } from '@ablak/tests/harness';
-import { expectOk, fakeSfu, Fixture, fleetEnv, waitFor } from './harness';
+import type { RedisServer } from '@ablak/tests/harness';
+import { expectOk, fakeSfu, Fixture, fleetEnv, waitFor, fleetRedis } from './harness';
 
 // Real catalogue and directory (both nodes load the shipped files).
 const CASE_TYPE = 'szemelyi.adult.first';
@@ -14,7 +14,7 @@ describe('fleet: limits and the board history are shared by every node', () => {
   let b: RunningSignaling;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await fleetRedis();
     const env = fleetEnv(redis.url, { TICKETS_PER_IP_PER_MINUTE: '3', BOARD_HISTORY_INTERVAL_MS: '400' });
     a = await startSignaling(parseConfig(env), { embedSfu: fakeSfu('sfu-a', 'http://127.0.0.1:19') });
     fx.servers.push(a);

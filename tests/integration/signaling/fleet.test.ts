@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallSummary, MediaAccess, Offer, QueuePosition } from '@ablak/protocol';
 import { parseConfig, startSignaling, type RunningSignaling } from '@ablak/signaling';
-import { startRedis, type RedisServer } from '@ablak/tests/harness';
-import { expectOk, fakeSfu, Fixture, spawnNode, fleetEnv, type Client } from './harness';
+import type { RedisServer } from '@ablak/tests/harness';
+import { expectOk, fakeSfu, Fixture, spawnNode, fleetEnv, type Client, fleetRedis } from './harness';
 
 // Real catalogue and directory (both nodes load the shipped files); nobody serves this queue here.
 const CASE_TYPE = 'szemelyi.adult.first';
@@ -16,7 +16,7 @@ describe('fleet: two signaling nodes on one Redis behave as one', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await fleetRedis();
     env = fleetEnv(redis.url);
     a = await spawnNode(env);
     b = await startSignaling(parseConfig(env), { embedSfu: fakeSfu('sfu-b', 'http://127.0.0.1:19') });

@@ -3,6 +3,7 @@
  * typed socket.io-client helpers. Every server and socket a test opens is closed by `Fixture.close()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io as connectSocket, type Socket } from 'socket.io-client';
@@ -15,6 +16,7 @@ import {
   type SfuNodeInfo,
 } from '@ablak/protocol';
 import {
+  DEMO_DIRECTORY_FILE,
   Directory,
   hashPassword,
   parseCatalogue,
@@ -26,11 +28,14 @@ import {
   type SignalingDeps,
   type Store,
 } from '@ablak/signaling';
-import { freePort, serviceArgs, waitForPort } from '@ablak/tests/harness';
+import { freePort, serviceArgs, startRedis, waitForPort, type RedisServer } from '@ablak/tests/harness';
 
 export const PASSWORD = 'test-password';
-export const TEST_SECRET = 'test-jwt-secret-0123456789-abcdefghijkl';
-export const TEST_GRANT_SECRET = 'test-grant-secret-0123456789-abcdefghij';
+/** Made fresh for each test file (every server and spawned node of one file shares them). */
+export const TEST_SECRET = randomBytes(32).toString('base64url');
+export const TEST_GRANT_SECRET = randomBytes(32).toString('base64url');
+/** `/metrics` on the public port answers `Authorization: Bearer TEST_METRICS_TOKEN`. */
+export const TEST_METRICS_TOKEN = randomBytes(32).toString('base64url');
 
 const lt = (hu: string, en: string) => ({ hu, en });
 
@@ -136,8 +141,11 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Fleet nodes need a directory file; in-process servers get the test directory as a dependency.
+    DIRECTORY_FILE: DEMO_DIRECTORY_FILE,
     JWT_SECRET: TEST_SECRET,
     MEDIA_GRANT_SECRET: TEST_GRANT_SECRET,
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     TICKETS_PER_IP_PER_MINUTE: '100000',
     LOGINS_PER_IP_PER_MINUTE: '100000',
     SOCKET_EVENTS_PER_SECOND: '10000',
@@ -151,14 +159,22 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
 }
 
 /**
- * Env of a fleet node on `redisUrl`: the test catalogue and directory come from the (spawned) node's
- * defaults, no demo data; `env` adds or overrides.
+ * Env of a fleet node on `redisUrl` (which must carry a password: `startRedis({ password })`): the
+ * shipped catalogue, and the demo staff file named explicitly as the directory (a fleet has no demo
+ * mode); `env` adds or overrides.
  */
 export function fleetEnv(redisUrl: string, env: Record<string, string> = {}): Record<string, string> {
-  const out = testEnv({ REDIS_URL: redisUrl, DEMO: '0', ...env });
+  const out = testEnv({ REDIS_URL: redisUrl, DIRECTORY_FILE: DEMO_DIRECTORY_FILE, ...env });
   delete out.CATALOGUE_FILE;
-  delete out.DIRECTORY_FILE;
   return out;
+}
+
+/** The password of this test file's Redis servers (fleet mode requires one). */
+export const TEST_REDIS_PASSWORD = randomBytes(18).toString('base64url');
+
+/** A real redis-server for fleet nodes, with TEST_REDIS_PASSWORD (`options` as `startRedis`'s). */
+export function fleetRedis(options: { port?: number; dataDir?: string } = {}): Promise<RedisServer> {
+  return startRedis({ ...options, password: TEST_REDIS_PASSWORD });
 }
 
 export type Client = Socket & {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseTypeList } from '@ablak/protocol';
 import { CaseTypeSearch, fold, type RunningSignaling } from '@ablak/signaling';
-import { Fixture } from './harness';
+import { Fixture, TEST_METRICS_TOKEN } from './harness';
 
 describe('signaling HTTP API', () => {
   const fx = new Fixture();
@@ -166,7 +166,9 @@ describe('signaling HTTP API', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toContain('ablak_sockets{role="citizen"}');
     expect(metrics).toMatch(/ablak_tickets_waiting\{queue="q-id"\} \d+/);
     expect(metrics).toContain('ablak_match_latency_seconds_bucket');

@@ -9,6 +9,7 @@ import { AblakError, SFU_NODE_TTL_MS, SFU_REGISTRY_REDIS_KEY, SfuNodeInfo } from
 import type { ErrorCode } from '@ablak/protocol';
 import type { Catalogue } from '../../queue/catalogue';
 import { DEFAULT_DESK_OPTIONS } from '../../queue/desk';
+import type { DeskEvent } from '../../queue/events';
 import { dayOf } from '../../queue/stats';
 import type { StoreListener, StoreOptions } from '../types';
 import { LUA_LIB, LUA_MAIN } from './lua-lib';
@@ -35,6 +36,8 @@ export interface RedisStoreOptions extends StoreOptions {
   waitReplicas?: number;
   /** How long that wait may take (ms, default 100); past it the step answers anyway. */
   waitTimeoutMs?: number;
+  /** Told why a message on the events channel was dropped (not JSON, not an event); never its content. */
+  onMalformed?: (reason: string) => void;
 }
 
 /** After a WAIT that found too few replicas, steps answer without waiting for this long. */
@@ -170,11 +173,26 @@ export class RedisBase {
       sub.on('error', () => undefined);
       this.subscriber = sub;
       sub.on('message', (_channel: string, message: string) => {
-        // one message per step: the step's events in order
-        const parsed = JSON.parse(message) as unknown;
-        const events = (Array.isArray(parsed) ? parsed : [parsed]) as Parameters<typeof norm.event>[0][];
-        for (const raw of events) {
-          const event = norm.event(raw);
+        // one message per step: the step's events in order. Anyone who can publish on the channel
+        // can send anything: what is not an event is dropped (and reported), never thrown here,
+        // where it would be an uncaught exception in the connection's reader.
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(message);
+        } catch {
+          this.options.onMalformed?.('not JSON');
+          return;
+        }
+        for (const raw of Array.isArray(parsed) ? (parsed as unknown[]) : [parsed]) {
+          let event: DeskEvent;
+          try {
+            if (typeof raw !== 'object' || raw === null || typeof (raw as { type?: unknown }).type !== 'string')
+              throw new Error('not an event');
+            event = norm.event(raw as DeskEvent);
+          } catch {
+            this.options.onMalformed?.('not an event');
+            continue;
+          }
           for (const l of this.listeners) {
             try {
               l(event);
