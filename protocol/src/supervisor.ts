@@ -45,7 +45,10 @@ export const supervisorRequests = defineRequests({
     }),
     result: z.object({ clerk: ClerkView }),
   },
+  /** Monitoring is limited to calls of clerks within the supervisor's scope (FORBIDDEN otherwise). */
   'call:monitor': { request: z.object({ callId: CallId }), result: z.object({ media: MediaAccess }) },
+  /** The supervisor stopped watching (recorded; a disconnect counts as a stop too). */
+  'call:monitor-stop': { request: z.object({ callId: CallId }), result: z.object({}) },
   ...supervisorRecordRequests,
 });
 export type SupervisorRequests = typeof supervisorRequests;

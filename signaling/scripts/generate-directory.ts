@@ -73,6 +73,8 @@ staff.push({
   role: 'supervisor',
   displayName: 'Fekete Judit',
   office: offices[4]?.id,
+  // oversees the Budapest region, where every demo clerk works
+  scope: { level: 'region', region: offices[4]?.region },
   passwordHash: demoHash,
   skills: [],
   languages: ['hu', 'en'],
@@ -110,6 +112,7 @@ regions.forEach((region, i) => {
     skills: [],
     languages: ['hu'],
     accessibility: [],
+    scope: { level: 'region', region },
   });
 });
 

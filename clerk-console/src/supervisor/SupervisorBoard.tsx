@@ -22,7 +22,11 @@ export function SupervisorBoard({ board }: Props) {
   const [monitoring, setMonitoring] = useState<CallId | null>(null);
   const { snapshot, queueDefs, offices, filter, setFilter } = board;
   const regions = [...new Set(offices.map((o) => o.region))].sort();
-  const closeMonitor = useCallback(() => setMonitoring(null), []);
+  const { stopMonitor } = board;
+  const closeMonitor = useCallback(() => {
+    if (monitoring) stopMonitor(monitoring);
+    setMonitoring(null);
+  }, [monitoring, stopMonitor]);
 
   const totals = snapshot?.queues.reduce((acc, q) => ({ waiting: acc.waiting + q.waiting }), {
     waiting: 0,

@@ -18,6 +18,8 @@ export interface Board {
   setFilter(filter: BoardFilter): void;
   forceState(clerkId: ClerkId, state: 'available' | 'away' | 'offline'): Promise<void>;
   monitor(callId: CallId): Promise<MediaAccess>;
+  /** Tells the server monitoring ended (it is recorded; a disconnect counts as a stop too). */
+  stopMonitor(callId: CallId): void;
 }
 
 /**
@@ -71,5 +73,12 @@ export function useBoard(socket: SupervisorSocket | null, connected: boolean): B
     [socket],
   );
 
-  return { snapshot, queueDefs, offices, filter, setFilter, forceState, monitor };
+  const stopMonitor = useCallback(
+    (callId: CallId) => {
+      if (socket) void request(socket, 'call:monitor-stop', { callId }).catch(() => undefined);
+    },
+    [socket],
+  );
+
+  return { snapshot, queueDefs, offices, filter, setFilter, forceState, monitor, stopMonitor };
 }

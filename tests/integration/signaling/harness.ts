@@ -73,7 +73,7 @@ export function testCatalogue(): Catalogue {
 }
 
 let cachedDirectory: Directory | undefined;
-/** Three offices in two regions; clerks c1…c4, supervisor sup (password PASSWORD). */
+/** Three offices in two regions; clerks c1…c4, supervisor sup of the whole country (password PASSWORD). */
 export function testDirectory(): Directory {
   const hash = hashPassword(PASSWORD, 4);
   const clerk = (id: string, office: string, queues: string[]) => ({
@@ -99,7 +99,8 @@ export function testDirectory(): Directory {
       clerk('c2', 'office-002', ['q-id']),
       clerk('c3', 'office-003', ['q-transport']),
       clerk('c4', 'office-001', ['q-family']),
-      { ...clerk('sup', 'office-001', []), role: 'supervisor', displayName: 'Supervisor' },
+      // oversees every office (scoped supervisors: tests/integration/security/supervisor-scope.test.ts)
+      { ...clerk('sup', 'office-001', []), role: 'supervisor', displayName: 'Supervisor', scope: { level: 'country' } },
     ],
   });
   return cachedDirectory;
