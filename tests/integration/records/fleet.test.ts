@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type RunningSignaling } from '@ablak/signaling';
-import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '@ablak/infra';
-import { expectOk, Fixture, waitFor } from '../signaling/harness';
+import { startPostgres, type PostgresServer, type RedisServer } from '@ablak/infra';
+import { expectOk, Fixture, fleetRedis, waitFor } from '../signaling/harness';
 import { BackOffice, recordsEnv, recordsWritten, serveCall } from './fixtures';
 
 describe('records in a fleet', () => {
@@ -21,7 +21,7 @@ describe('records in a fleet', () => {
   let b: RunningSignaling;
 
   beforeAll(async () => {
-    [pg, redis, office] = await Promise.all([startPostgres(), startRedis(), BackOffice.start()]);
+    [pg, redis, office] = await Promise.all([startPostgres(), fleetRedis(), BackOffice.start()]);
     dataDir = mkdtempSync(path.join(tmpdir(), 'ablak-fleet-records-'));
     const env = { REDIS_URL: redis.url, ...recordsEnv({ appUrl: pg.appUrl, ownerUrl: pg.ownerUrl, dataDir, webhook: office }) };
     [a, b] = [await fx.server({ env }), await fx.server({ env })];

@@ -8,8 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallSummary, MediaAccess, Offer, QueuePosition, TicketId } from '@ablak/protocol';
 import { parseConfig, startSignaling, type RunningSignaling } from '@ablak/signaling';
-import { startRedis, type RedisServer } from '@ablak/tests/harness';
-import { expectOk, fakeSfu, Fixture, fleetEnv, spawnNode, waitFor, type Client } from '../signaling/harness';
+import type { RedisServer } from '@ablak/tests/harness';
+import { expectOk, fakeSfu, Fixture, fleetEnv, fleetRedis, spawnNode, waitFor, type Client } from '../signaling/harness';
 
 const CASE_TYPE = 'szemelyi.adult.first';
 const DRAIN_SECONDS = 6;
@@ -23,7 +23,7 @@ describe('fleet: a signaling node shut down with SIGTERM', () => {
   let b: RunningSignaling;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await fleetRedis();
     const env = fleetEnv(redis.url, {
       PRESENCE_INTERVAL_MS: '500',
       DROP_GRACE_SECONDS: '3',

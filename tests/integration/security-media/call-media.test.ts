@@ -10,9 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallSummary, MediaAccess, Offer, QueuePosition } from '@ablak/protocol';
 import { embeddedSfu, parseConfig, startSignaling, type RunningSignaling } from '@ablak/signaling';
-import { startRedis, type RedisServer } from '@ablak/tests/harness';
+import type { RedisServer } from '@ablak/tests/harness';
 import { MediaClient } from '../sfu/fixture';
-import { expectOk, Fixture, fleetEnv, testCatalogue, testDirectory, testEnv, type Client } from '../signaling/harness';
+import { expectOk, Fixture, fleetEnv, fleetRedis, testCatalogue, testDirectory, testEnv, type Client } from '../signaling/harness';
 
 const SFU_ENV = { SFU_EMBEDDED: '1', SFU_WORKERS: '1', SFU_RTC_PORT_BASE: '0' };
 
@@ -141,7 +141,7 @@ describe('media access follows the call (attack 5), fleet on Redis', () => {
   let redis: RedisServer;
   let server: RunningSignaling;
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await fleetRedis();
     const config = parseConfig(fleetEnv(redis.url, SFU_ENV));
     server = await startSignaling(config, { catalogue: testCatalogue(), directory: testDirectory(), embedSfu: embeddedSfu(config) });
     fx.servers.push(server);
