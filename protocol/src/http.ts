@@ -95,20 +95,38 @@ export const CreateTicketResponse = z.object({
 });
 export type CreateTicketResponse = z.infer<typeof CreateTicketResponse>;
 
+/** Where a booking's confirmation code is sent (the booking ranks ahead only once it is confirmed). */
+export const AppointmentContact = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('email'), address: z.email().max(254) }),
+  z.object({ kind: z.literal('sms'), number: z.string().regex(/^\+?[0-9][0-9 ]{5,19}$/) }),
+]);
+export type AppointmentContact = z.infer<typeof AppointmentContact>;
+
 export const CreateAppointmentRequest = z.object({
   caseType: CaseTypeCode,
   displayName: DisplayName,
   language: Language.default('hu'),
   /** ISO 8601 start of the slot. */
   slotStart: z.iso.datetime({ offset: true }),
+  /** A confirmation code goes here; confirmed, the booking gets appointment priority at check-in. */
+  contact: AppointmentContact.optional(),
 });
 export type CreateAppointmentRequest = z.infer<typeof CreateAppointmentRequest>;
+
+/**
+ * Whether a booking ranks ahead at check-in: `staff` (booked by a clerk or supervisor) and
+ * `verified` (its contact confirmed) do; `pending` (code sent, not yet confirmed) and `none`
+ * (anonymous) check in as any other citizen.
+ */
+export const AppointmentVerification = z.enum(['none', 'pending', 'verified', 'staff']);
+export type AppointmentVerification = z.infer<typeof AppointmentVerification>;
 
 export const Appointment = z.object({
   code: z.string(),
   caseType: CaseTypeCode,
   slotStart: z.string(),
   joinUrl: z.string(),
+  verification: AppointmentVerification.optional(),
 });
 export type Appointment = z.infer<typeof Appointment>;
 
@@ -124,6 +142,10 @@ export const AppointmentStatus = z.object({
   status: z.enum(['open', 'early', 'used', 'lapsed']),
 });
 export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
+
+/** `POST /api/appointments/:code/confirm`: the code sent to the booking's contact. */
+export const ConfirmAppointmentRequest = z.object({ confirmationCode: z.string().regex(/^[0-9]{6}$/) });
+export type ConfirmAppointmentRequest = z.infer<typeof ConfirmAppointmentRequest>;
 
 export const RatingRequest = z.object({
   rating: z.number().int().min(1).max(5),

@@ -20,3 +20,9 @@ export type { RecordOp } from './records/ops';
 export { signWebhook } from './records/handoff';
 export { historyCsv } from './records/history';
 export { DEFAULT_DATA_DIR } from './records/config';
+export {
+  CONTACT_OUTBOX_KEY,
+  OutboxContactSender,
+  type ContactSender,
+  type ConfirmationMessage,
+} from './appointments/contact-sender';

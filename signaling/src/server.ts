@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createWebServer, type WebServer } from '@ablak/sfu/tls';
 import { Appointments } from './appointments/appointments';
+import { OutboxContactSender, type ContactSender } from './appointments/contact-sender';
 import { Revocations } from './auth/revocations';
 import { TokenService } from './auth/tokens';
 import { MediaBroker, redisRevoker } from './calls/media';
@@ -52,6 +53,8 @@ export interface SignalingDeps {
   catalogue?: Catalogue;
   directory?: Directory;
   kv?: SharedKv;
+  /** Sends booking confirmation codes; default: the shared-KV outbox a delivery gateway drains. */
+  contactSender?: ContactSender;
   /**
    * Starts the embedded SFU once the server listens (its public URL is the server's). Given the
    * server's URL and the store to heartbeat into; the returned node is attached and closed with us.
@@ -203,7 +206,11 @@ export async function startSignaling(
 
   let sfu: EmbeddedSfu | null = null;
   let baseUrl = '';
-  const appointments = new Appointments(kv, () => config.publicUrl ?? baseUrl);
+  const appointments = new Appointments(
+    kv,
+    () => config.publicUrl ?? baseUrl,
+    deps.contactSender ?? new OutboxContactSender(kv, logger.child({ module: 'appointments' })),
+  );
   const documents = new Documents(kv, config.documentRetentionHours * 3600, records);
   let draining: Promise<void> | undefined;
   const metricsText = new CachedMetrics(metrics);

@@ -4,6 +4,7 @@ import {
   AblakError,
   CreateAppointmentRequest,
   CheckInRequest,
+  ConfirmAppointmentRequest,
   CreateTicketRequest,
   TicketId,
   ok,
@@ -19,9 +20,9 @@ import { resumeVerifier } from '../auth/secrets';
 import { peerIds } from '../calls/media';
 import type { AppContext } from '../context';
 import { SharedRateLimiter } from './rate-limit';
-import { clientIp, parse } from './validate';
+import { bearer, clientIp, parse } from './validate';
 
-/** POST /api/tickets, POST /api/appointments, GET /api/appointments/:code, POST /api/appointments/:code/check-in. */
+/** POST /api/tickets, POST /api/appointments, GET /api/appointments/:code, …/:code/confirm, …/:code/check-in. */
 export function ticketRoutes(ctx: AppContext, appointments: Appointments): Router {
   const router = Router();
   const limiter = new SharedRateLimiter(ctx.kv, 'tickets', ctx.config.ticketsPerIpPerMinute, 60_000);
@@ -67,19 +68,27 @@ export function ticketRoutes(ctx: AppContext, appointments: Appointments): Route
     const body = parse(CreateTicketRequest, req.body);
     let appointment = false;
     if (body.appointmentCode) {
-      const booked = await appointments.checkIn(body.appointmentCode, Date.now());
-      if (booked.caseType !== body.caseType)
-        throw new AblakError('CONFLICT', 'The appointment is for another case type');
-      appointment = true;
+      const booked = await appointments.checkIn(body.appointmentCode, Date.now(), body.caseType);
+      appointment = booked.priority;
     }
     res.status(201).json(ok(await createTicket({ ...body, appointment })));
   });
 
+  /** Anyone may book; a staff member's bearer token makes it a staff booking (it ranks ahead). */
   router.post('/appointments', async (req, res) => {
     await limiter.check(clientIp(req));
+    const staff = req.get('authorization') ? await bearer(req, ctx.tokens) : undefined;
+    if (staff && staff.role === 'citizen') throw new AblakError('FORBIDDEN', 'Citizens book without a token');
     const body = parse(CreateAppointmentRequest, req.body);
     ctx.catalogue.caseType(body.caseType);
-    res.status(201).json(ok(await appointments.book(body, Date.now())));
+    res.status(201).json(ok(await appointments.book(body, Date.now(), staff?.sub)));
+  });
+
+  router.post('/appointments/:code/confirm', async (req, res) => {
+    await limiter.check(clientIp(req));
+    const code = parse(z.string().regex(/^[A-Za-z0-9]{4,32}$/), req.params.code);
+    const body = parse(ConfirmAppointmentRequest, req.body);
+    res.json(ok(await appointments.confirm(code, body.confirmationCode, Date.now())));
   });
 
   router.get('/appointments/:code', async (req, res) => {
@@ -100,7 +109,7 @@ export function ticketRoutes(ctx: AppContext, appointments: Appointments): Route
       caseType: booked.caseType,
       language: booked.language,
       accessibility: [],
-      appointment: true,
+      appointment: booked.priority,
     });
     res.status(201).json(ok(ticket));
   });

@@ -110,13 +110,15 @@ describe('signaling HTTP API', () => {
     expect(statuses).toEqual([201, 201, 201, 429, 429]);
   });
 
-  it('books an appointment and checks in with appointment priority', async () => {
+  it('books an appointment (staff) and checks in with appointment priority', async () => {
     const slot = new Date(Date.now() + 10 * 60_000).toISOString();
-    const booked = await fx.post<{ code: string; joinUrl: string }>(server.url, '/api/appointments', {
-      caseType: 'FAM-01',
-      displayName: 'Nagy Éva',
-      slotStart: slot,
-    });
+    const staff = await fx.login(server.url, 'c1');
+    const booked = await fx.post<{ code: string; joinUrl: string }>(
+      server.url,
+      '/api/appointments',
+      { caseType: 'FAM-01', displayName: 'Nagy Éva', slotStart: slot },
+      staff.token,
+    );
     expect(booked.status).toBe(201);
     if (!booked.body.ok) throw new Error('booking failed');
     expect(booked.body.joinUrl).toContain(`appointment=${booked.body.code}`);

@@ -47,13 +47,15 @@ describe('queue places pushed to waiting citizens', () => {
     expect(seenA).toEqual([]);
     expect(seenB).toEqual([]);
 
-    // An appointment check-in ranks ahead of all three: each is told its new place.
+    // An appointment (booked by staff) checks in and ranks ahead of all three: each is told its new place.
     const slotStart = new Date(Date.now() + 10 * 60_000).toISOString();
-    const booked = await fx.post<{ code: string }>(server.url, '/api/appointments', {
-      caseType: 'DRV-01',
-      displayName: 'Nagy Éva',
-      slotStart,
-    });
+    const staff = await fx.login(server.url, 'c4');
+    const booked = await fx.post<{ code: string }>(
+      server.url,
+      '/api/appointments',
+      { caseType: 'DRV-01', displayName: 'Nagy Éva', slotStart },
+      staff.token,
+    );
     if (!booked.body.ok) throw new Error('booking failed');
     const movedA = a.s.next<QueuePosition>('queue:position-changed', (p) => p.position === 2);
     const movedC = c.s.next<QueuePosition>('queue:position-changed', (p) => p.position === 4);
