@@ -26,6 +26,13 @@ describe('SFU configuration', () => {
     }
   });
 
+  it('refuses a media grant secret under 32 bytes (a 31-byte one, and a 16-character one that passed before)', () => {
+    for (const secret of ['y'.repeat(31), 'z'.repeat(16)]) {
+      expect(() => parseSfuConfig({ MEDIA_GRANT_SECRET: secret })).toThrow(/MEDIA_GRANT_SECRET must be at least 32 bytes/);
+    }
+    expect(parseSfuConfig({ MEDIA_GRANT_SECRET: 'ő'.repeat(16) }).grantSecret).toBe('ő'.repeat(16));
+  });
+
   it('reads TURN settings when both URLs and secret are given', () => {
     const config = parseSfuConfig({ MEDIA_GRANT_SECRET: 'x'.repeat(32), TURN_URLS: 'turn:a:3478, turns:b:5349', TURN_SECRET: 'turn-secret' });
     expect(config.turn?.urls).toEqual(['turn:a:3478', 'turns:b:5349']);

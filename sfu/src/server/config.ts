@@ -30,7 +30,9 @@ const SfuEnv = z
     /** Worker i listens on UDP and TCP port base+i; 0 lets each worker pick a free port. */
     SFU_RTC_PORT_BASE: int(0, 65_000).default(40_000),
     SFU_ENABLE_TCP: flag.default(true),
-    MEDIA_GRANT_SECRET: z.string().min(16, 'MEDIA_GRANT_SECRET must be at least 16 characters'),
+    MEDIA_GRANT_SECRET: z
+      .string()
+      .refine((v) => Buffer.byteLength(v, 'utf8') >= 32, 'MEDIA_GRANT_SECRET must be at least 32 bytes (as signaling requires)'),
     TURN_URLS: list,
     TURN_SECRET: z.string().min(8).optional(),
     TURN_TTL_SECONDS: int(60, 86_400).default(3_600),
