@@ -108,10 +108,10 @@ describe('clerk console media in a call', () => {
 
   it('shares the clerk’s screen: the citizen decodes it as a second video, and it goes away when sharing stops', async () => {
     const toolbar = clerk1.getByRole('toolbar');
-    await toolbar.getByRole('button', { name: 'Képernyő megosztása' }).click();
-    const stop = toolbar.getByRole('button', { name: 'Megosztás leállítása' });
-    await stop.waitFor();
-    expect(await stop.getAttribute('aria-pressed')).toBe('true');
+    // A toggle keeps one name and says its state by aria-pressed (issue 18 item 10).
+    const share = toolbar.getByRole('button', { name: 'Képernyő megosztása' });
+    await share.click();
+    await expect.poll(() => share.getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
 
     await expect
       .poll(() => citizenDecodes(citizen, CLERK1_PEER, 'screen'), { timeout: 30_000 })
@@ -121,8 +121,8 @@ describe('clerk console media in a call', () => {
     expect(fromClerk.map((r) => r.source).sort()).toEqual(['camera', 'screen']);
     await checkScreen(clerk1, 'clerk-call-sharing');
 
-    await stop.click();
-    await toolbar.getByRole('button', { name: 'Képernyő megosztása' }).waitFor();
+    await share.click();
+    await expect.poll(() => share.getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('false');
     await expect
       .poll(async () => (await citizen.remoteVideos()).filter((r) => r.source === 'screen').length, {
         timeout: 10_000,
