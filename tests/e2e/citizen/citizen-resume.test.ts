@@ -4,6 +4,7 @@ import { Appointment, type CaseType } from '@ablak/protocol';
 import { queueHeadlessCitizen } from './support/citizen';
 import { waitForScreen, walkToWaitingRoom } from './support/flow';
 import { checkScreen, describeViolations } from './support/page';
+import { login } from './support/clerk';
 import { useCitizenDesk } from './support/desk';
 import type { RunningServer } from './support/server';
 
@@ -56,9 +57,12 @@ describe('citizen waiting room survives a reload', () => {
   });
 
   it('checks in from an appointment link and is served ahead of a walk-in', async () => {
+    // Booked by staff (a clerk's bearer token): only a staff booking or a confirmed contact ranks
+    // ahead of a walk-in since issue 17 (an anonymous self-booking checks in as an ordinary ticket).
+    const staff = await login(server.url, 'clerk2');
     const res = await fetch(`${server.url}/api/appointments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${staff.token}` },
       body: JSON.stringify({
         caseType: caseType.code,
         displayName: 'Időpontos Ida',
